@@ -1,0 +1,71 @@
+"""Detectors: one module each, one shape (``cibscan.detect.base.Detector``).
+
+``DETECTORS`` lists them in the order ``run_scan`` runs them: later detectors may read the
+tables earlier ones stored (floods read ``coordination_members``), never their internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import ParameterError
+from ..findings import Findings, store_findings
+from .base import Detector, Param
+
+__all__ = ["DETECTORS", "Detector", "Param", "run_scan", "get_detector", "parse_param_overrides"]
+
+#: name -> detector class, in run order. Each detector module adds itself here.
+DETECTORS: dict[str, type[Detector]] = {}
+
+
+def get_detector(name: str) -> type[Detector]:
+    if name not in DETECTORS:
+        raise ParameterError(f"unknown detector {name!r}; known: {', '.join(DETECTORS) or '(none)'}")
+    return DETECTORS[name]
+
+
+def parse_param_overrides(pairs: list[str] | None) -> dict[str, dict[str, Any]]:
+    """``detector.param=value`` strings as ``{detector: {param: value}}``; values are read as
+    JSON when they parse (numbers, true/false, lists), else kept as strings."""
+    import json
+
+    out: dict[str, dict[str, Any]] = {}
+    for pair in pairs or []:
+        if "=" not in pair or "." not in pair.split("=", 1)[0]:
+            raise ParameterError(f"--param {pair!r}: expected detector.param=value, e.g. coordination.window=60")
+        key, raw = pair.split("=", 1)
+        det, name = key.strip().split(".", 1)
+        get_detector(det)
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = raw
+        out.setdefault(det, {})[name] = value
+    return out
+
+
+def run_scan(
+    ws,
+    detect: list[str] | None = None,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Findings]:
+    """Run detectors (all by default, in ``DETECTORS`` order), storing each one's findings in
+    the workspace before the next starts, then build the ranked account and cluster tables."""
+    params = dict(params or {})
+    names = list(DETECTORS) if not detect else [n for n in DETECTORS if n in set(detect)]
+    for n in detect or []:
+        get_detector(n)
+    for n in params:
+        get_detector(n)
+    detectors = {n: DETECTORS[n](**dict(params.get(n, {}))) for n in names}
+    for d in detectors.values():
+        d.get_params()  # fail on a bad parameter before any work starts
+    results: dict[str, Findings] = {}
+    for n, d in detectors.items():
+        if progress:
+            progress(f"{n}: running")
+        results[n] = d.detect(ws, progress=progress)
+        store_findings(ws, {n: results[n]})
+    return results

@@ -1,0 +1,209 @@
+"""Validate canonical records and spill them to Parquet parts in a staging folder.
+
+Ingest never writes to the workspace while it reads: records go to Parquet parts first (memory
+stays bounded by one batch), and the workspace takes the whole file in one transaction at the
+end (``Workspace._commit_staging``). A run killed midway leaves only a staging folder, which
+the next open removes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..schema import ACCOUNTS, POST_KINDS, POSTS, REJECTS, Column, arrow_schema
+from .base import Account, Post, RecordError
+
+__all__ = ["StagingWriter", "coerce_post", "coerce_account", "reason_key", "SEQ"]
+
+#: order of a record within its file, kept so "first seen wins" is well defined
+SEQ = "_seq"
+_BATCH = 50_000
+_LIST_COLS = [c.name for c in POSTS if isinstance(c.type, pa.ListType)]
+_STR_ACCOUNT = [c.name for c in ACCOUNTS if c.type == pa.string() and c.name not in ("platform", "account_id")]
+
+
+def _schema_with_seq(cols: tuple[Column, ...]) -> pa.Schema:
+    return arrow_schema(cols).append(pa.field(SEQ, pa.int64(), nullable=False))
+
+
+_POST_SCHEMA = _schema_with_seq(POSTS)
+_ACCOUNT_SCHEMA = _schema_with_seq(ACCOUNTS)
+_REJECT_SCHEMA = arrow_schema(REJECTS)
+
+
+def _req_str(rec: dict, key: str) -> str:
+    v = rec.get(key)
+    if v is None:
+        raise RecordError(f"missing {key}")
+    s = str(v).strip()
+    if not s:
+        raise RecordError(f"empty {key}")
+    return s
+
+
+def _opt_str(v: Any) -> str | None:
+    if v is None:
+        return None
+    s = str(v)
+    return s if s.strip() else None
+
+
+def _str_list(v: Any, key: str) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str) or not hasattr(v, "__iter__"):
+        raise RecordError(f"{key} must be a list")
+    return [s for s in (str(x).strip() for x in v if x is not None) if s]
+
+
+def _opt_int(v: Any, key: str) -> int | None:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise RecordError(f"{key} must be a whole number, got {v!r:.40}")
+    if not -(2**63) <= v < 2**63:
+        raise RecordError(f"{key} out of range: {v}")
+    return v
+
+
+def _time(v: Any, key: str, required: bool) -> datetime | None:
+    if v is None:
+        if required:
+            raise RecordError(f"missing {key}")
+        return None
+    if not isinstance(v, datetime):
+        raise RecordError(f"{key} is not a time: {v!r:.40}")
+    if not 1 <= v.year <= 9999:
+        raise RecordError(f"{key} out of range: {v}")
+    return v
+
+
+def coerce_post(rec: dict, platform: str) -> dict:
+    """The post as a row of the canonical schema; ``RecordError`` when it cannot be one."""
+    kind = rec.get("kind") or "post"
+    if kind not in POST_KINDS:
+        raise RecordError(f"unknown post kind {kind!r}")
+    out = {
+        "platform": _opt_str(rec.get("platform")) or platform,
+        "post_id": _req_str(rec, "post_id"),
+        "account_id": _req_str(rec, "account_id"),
+        "created_at": _time(rec.get("created_at"), "created_at", True),
+        "text": _opt_str(rec.get("text")),
+        "lang": _opt_str(rec.get("lang")),
+        "kind": kind,
+        "ref_post_id": _opt_str(rec.get("ref_post_id")),
+        "ref_account_id": _opt_str(rec.get("ref_account_id")),
+        "client": _opt_str(rec.get("client")),
+    }
+    if kind != "post" and out["ref_post_id"] is None:
+        raise RecordError(f"{kind} without the post it refers to")
+    for key in _LIST_COLS:
+        out[key] = _str_list(rec.get(key), key)
+    return out
+
+
+def coerce_account(rec: dict, platform: str) -> dict:
+    """The account as a row of the canonical schema; ``RecordError`` when it cannot be one."""
+    out: dict[str, Any] = {
+        "platform": _opt_str(rec.get("platform")) or platform,
+        "account_id": _req_str(rec, "account_id"),
+        "created_at": _time(rec.get("created_at"), "account created_at", False),
+        "followers": _opt_int(rec.get("followers"), "followers"),
+        "following": _opt_int(rec.get("following"), "following"),
+        "verified": rec.get("verified") if isinstance(rec.get("verified"), bool) else None,
+    }
+    for key in _STR_ACCOUNT:
+        out[key] = _opt_str(rec.get(key))
+    if out["handle"]:
+        out["handle"] = out["handle"].lstrip("@")
+    return out
+
+
+class StagingWriter:
+    """Collects validated rows and writes them as Parquet parts under ``folder``."""
+
+    def __init__(self, folder: str, source_id: int, source: str, platform: str):
+        self.folder = folder
+        self.source_id = source_id
+        self.source = source
+        self.platform = platform
+        self.counts: Counter[str] = Counter()
+        self.reject_reasons: Counter[str] = Counter()
+        self._seq = 0
+        self._buf: dict[str, list[dict]] = {"posts": [], "accounts": [], "rejects": []}
+        self._schemas = {"posts": _POST_SCHEMA, "accounts": _ACCOUNT_SCHEMA, "rejects": _REJECT_SCHEMA}
+        self._parts: Counter[str] = Counter()
+        os.makedirs(folder, exist_ok=True)
+
+    def add_unit_records(self, position: str, raw: str, records: list[Post | Account]) -> None:
+        """Add the records parsed from one unit; if any cannot be coerced the unit is rejected
+        whole (its raw text is kept), so a unit is either fully in or fully out."""
+        rows: list[tuple[str, dict]] = []
+        try:
+            for rec in records:
+                if isinstance(rec, Post):
+                    rows.append(("posts", coerce_post(rec, self.platform)))
+                elif isinstance(rec, Account):
+                    rows.append(("accounts", coerce_account(rec, self.platform)))
+                else:
+                    raise RecordError(f"adapter produced {type(rec).__name__}, not a Post or Account")
+        except RecordError as e:
+            self.reject(position, raw, str(e))
+            return
+        if not rows:
+            self.reject(position, raw, "record holds no post or account")
+            return
+        for table, row in rows:
+            self._seq += 1
+            row["source_id"] = self.source_id
+            row[SEQ] = self._seq
+            self._append(table, row)
+
+    def reject(self, position: str, raw: str, reason: str) -> None:
+        key = reason_key(reason)
+        self.reject_reasons[key] += 1
+        row = {"source_id": self.source_id, "source": self.source, "position": position, "reason": key, "detail": reason, "raw": raw}
+        self._append("rejects", row)
+
+    def _append(self, table: str, row: dict) -> None:
+        self.counts[table] += 1
+        buf = self._buf[table]
+        buf.append(row)
+        if len(buf) >= _BATCH:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        buf = self._buf[table]
+        if not buf:
+            return
+        self._parts[table] += 1
+        path = os.path.join(self.folder, f"{table}-{self._parts[table]:05d}.parquet")
+        pq.write_table(pa.Table.from_pylist(buf, schema=self._schemas[table]), path)
+        buf.clear()
+
+    def close(self) -> None:
+        for table in self._buf:
+            self._flush(table)
+
+    def parts(self, table: str) -> list[str]:
+        return [os.path.join(self.folder, f"{table}-{i:05d}.parquet") for i in range(1, self._parts[table] + 1)]
+
+
+def reason_key(reason: str) -> str:
+    """The general part of a reason, for counting: drop quoted values, parenthesised details
+    and numbers that vary per record (``expected 31 fields, found 17`` -> ``expected N fields,
+    found N``)."""
+    for sep in (" '", ' "', ": ", " ("):
+        if sep in reason:
+            reason = reason.split(sep, 1)[0]
+    return _DIGITS.sub("N", reason).strip() or "unreadable record"
+
+
+_DIGITS = re.compile(r"\d+")

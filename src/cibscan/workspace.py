@@ -1,0 +1,313 @@
+"""The workspace: canonical tables (and everything detectors write) in one engine.
+
+The default engine is one embedded DuckDB file: nothing to start, one file to hand over.
+Everything outside this module reaches the data through Ibis tables (``ws.table(name)``), so
+the same expressions run on the PySpark backend; this module is the only one that touches the
+engine connection itself.
+
+Example
+-------
+>>> import cibscan
+>>> ws = cibscan.open_workspace("case.duckdb")            # doctest: +SKIP
+>>> ws.ingest(["tweets.csv"])                              # doctest: +SKIP
+>>> ws.table("posts").group_by("kind").count().to_pandas() # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import ibis
+import pyarrow as pa
+
+from .errors import WorkspaceError
+from .schema import ACCOUNTS, POSTS, TABLES, Column
+
+__all__ = ["Workspace", "open_workspace", "DEFAULT_INGEST_MEMORY"]
+
+#: DuckDB memory limit while a file is committed (it spills to disk beyond it); keeps ingest of
+#: a 10M-post file well under 2 GiB RSS.
+DEFAULT_INGEST_MEMORY = "1GB"
+
+
+def _sql_type(t: pa.DataType) -> str:
+    if pa.types.is_list(t):
+        return _sql_type(t.value_type) + "[]"
+    return {
+        pa.string(): "VARCHAR",
+        pa.int64(): "BIGINT",
+        pa.int32(): "INTEGER",
+        pa.float64(): "DOUBLE",
+        pa.bool_(): "BOOLEAN",
+        pa.timestamp("us"): "TIMESTAMP",
+    }[t]
+
+
+def _ddl(name: str, cols: tuple[Column, ...]) -> str:
+    body = ", ".join(f'"{c.name}" {_sql_type(c.type)}{"" if c.nullable else " NOT NULL"}' for c in cols)
+    return f'CREATE TABLE IF NOT EXISTS "{name}" ({body})'
+
+
+@dataclass
+class CommitCounts:
+    posts: int
+    accounts: int
+    rejects: int
+    duplicates: int
+
+
+class Workspace:
+    """Canonical tables and findings of one investigation, in one DuckDB file.
+
+    Parameters
+    ----------
+    path : str
+        The DuckDB file; created (with its tables) when it does not exist.
+    read_only : bool
+        Open without taking the write lock (several readers may share a file).
+    memory_limit : str, optional
+        DuckDB memory limit (e.g. ``"4GB"``); DuckDB spills to disk beyond it.
+    threads : int, optional
+        DuckDB worker threads (default: all cores).
+    """
+
+    engine = "duckdb"
+
+    def __init__(self, path: str, *, read_only: bool = False, memory_limit: str | None = None, threads: int | None = None):
+        self.path = os.fspath(path)
+        self.read_only = read_only
+        if read_only and not os.path.exists(self.path):
+            raise WorkspaceError(f"no workspace at {self.path}: ingest something first (cibscan ingest FILE -w {self.path})")
+        parent = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(parent):
+            raise WorkspaceError(f"cannot create workspace {self.path}: folder {parent} does not exist")
+        try:
+            self.con = ibis.duckdb.connect(self.path, read_only=read_only)
+        except Exception as e:  # duckdb raises IOException for locks and bad files
+            msg = str(e).splitlines()[0]
+            if "lock" in msg.lower():
+                raise WorkspaceError(f"workspace {self.path} is open in another process; close it or use another file") from e
+            raise WorkspaceError(f"cannot open workspace {self.path}: {msg}") from e
+        self.raw = self.con.con  # the duckdb connection; only this module uses it
+        if memory_limit:
+            self.raw.execute(f"SET memory_limit = '{_check_size(memory_limit)}'")
+        if threads:
+            self.raw.execute(f"SET threads = {int(threads)}")
+        self.raw.execute("SET preserve_insertion_order = false")
+        if not read_only:
+            for name, cols in TABLES.items():
+                self.raw.execute(_ddl(name, cols))
+            shutil.rmtree(self.staging_root, ignore_errors=True)  # left by a killed run
+
+    # -- reading -------------------------------------------------------------------------
+    def table(self, name: str) -> ibis.Table:
+        """An Ibis table of the workspace (``posts``, ``accounts``, ``rejects``, ``sources``,
+        or a table a detector wrote)."""
+        if not self.has_table(name):
+            raise WorkspaceError(f"workspace {self.path} has no table {name!r}; run the step that makes it first")
+        return self.con.table(name)
+
+    @property
+    def posts(self) -> ibis.Table:
+        return self.table("posts")
+
+    @property
+    def accounts(self) -> ibis.Table:
+        return self.table("accounts")
+
+    def has_table(self, name: str) -> bool:
+        return name in self.list_tables()
+
+    def list_tables(self) -> list[str]:
+        return list(self.con.list_tables())
+
+    def to_arrow(self, what: str | ibis.Table) -> pa.Table:
+        return (self.table(what) if isinstance(what, str) else what).to_pyarrow()
+
+    def to_pandas(self, what: str | ibis.Table):
+        return (self.table(what) if isinstance(what, str) else what).to_pandas()
+
+    def count(self, name: str) -> int:
+        return int(self.table(name).count().execute()) if self.has_table(name) else 0
+
+    # -- writing -------------------------------------------------------------------------
+    def write_table(self, name: str, data: Any, *, overwrite: bool = True) -> ibis.Table:
+        """Store ``data`` (Arrow table, pandas frame or Ibis expression) as table ``name``."""
+        self._check_writable()
+        if name in TABLES:
+            raise WorkspaceError(f"{name!r} is a canonical table; it changes only through ingest")
+        return self.con.create_table(name, data, overwrite=overwrite)
+
+    def drop_table(self, name: str) -> None:
+        self._check_writable()
+        self.con.drop_table(name, force=True)
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise WorkspaceError(f"workspace {self.path} was opened read-only")
+
+    # -- ingest --------------------------------------------------------------------------
+    def ingest(self, paths, *, format: str | None = None, options: dict | None = None, progress=None):
+        """Read files into the canonical tables; see ``cibscan.ingest.ingest_paths``."""
+        from .ingest import ingest_paths
+
+        return ingest_paths(self, paths, format=format, options=options, progress=progress)
+
+    def add_records(self, posts=(), accounts=(), *, source: str = "records", platform: str = "generic"):
+        """Ingest in-memory records; see ``cibscan.ingest.ingest_records``."""
+        from .ingest import ingest_records
+
+        return ingest_records(self, posts, accounts, source=source, platform=platform)
+
+    @property
+    def staging_root(self) -> str:
+        return self.path + ".staging"
+
+    def new_staging_folder(self) -> str:
+        folder = os.path.join(self.staging_root, uuid.uuid4().hex)
+        os.makedirs(folder)
+        return folder
+
+    def source_by_hash(self, sha256: str) -> dict | None:
+        row = self.raw.execute("SELECT source_id, path, format FROM sources WHERE sha256 = ?", [sha256]).fetchall()
+        return {"source_id": row[0][0], "path": row[0][1], "format": row[0][2]} if row else None
+
+    def next_source_id(self) -> int:
+        return int(self.raw.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchall()[0][0])
+
+    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY) -> CommitCounts:
+        """Move one file's staged rows into the canonical tables in a single transaction.
+
+        Posts already stored (same platform and id), or repeated within the file, are kept once
+        (the first seen) and counted as duplicates. Accounts already stored keep their values;
+        only their empty fields are filled from the new file. Killed at any point, the
+        workspace is either as before or holds the whole file.
+        """
+        self._check_writable()
+        con = self.raw
+        old_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+        con.execute(f"SET memory_limit = '{_check_size(memory_limit)}'")
+        con.execute("BEGIN TRANSACTION")
+        try:
+            counts = self._merge(con, parts, source)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.execute(f"SET memory_limit = '{old_limit}'")
+            shutil.rmtree(folder, ignore_errors=True)
+        return counts
+
+    def _merge(self, con, parts: dict[str, list[str]], source: dict) -> CommitCounts:
+        def scan(table: str) -> str | None:
+            files = parts.get(table) or []
+            return "read_parquet([" + ", ".join(_quote(f) for f in files) + "])" if files else None
+
+        post_cols = ", ".join(f'"{c.name}"' for c in POSTS)
+        n_posts = n_staged_posts = n_accounts = n_rejects = 0
+        if (src := scan("posts")) is not None:
+            n_staged_posts = con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0]
+            n_posts = _affected(con.execute(
+                f"""INSERT INTO posts SELECT {post_cols} FROM (
+                      SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {src}
+                    ) s
+                    WHERE _rn = 1 AND NOT EXISTS (
+                      SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
+            ))
+        if (src := scan("accounts")) is not None:
+            keys = ("platform", "account_id")
+            # Per account: the last non-empty value of each field within this file.
+            aggs = ", ".join(
+                f'min("{c.name}") AS "{c.name}"' if c.name == "source_id"
+                else f'arg_max("{c.name}", _seq) FILTER (WHERE "{c.name}" IS NOT NULL) AS "{c.name}"'
+                for c in ACCOUNTS if c.name not in keys
+            )
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _staged_accounts AS SELECT platform, account_id, {aggs} FROM {src} GROUP BY platform, account_id")
+            sets = ", ".join(f'"{c.name}" = coalesce(a."{c.name}", s."{c.name}")' for c in ACCOUNTS if c.name not in keys + ("source_id",))
+            con.execute(f"UPDATE accounts a SET {sets} FROM _staged_accounts s WHERE a.platform = s.platform AND a.account_id = s.account_id")
+            acc_cols = ", ".join(f's."{c.name}"' for c in ACCOUNTS)
+            n_accounts = _affected(con.execute(
+                f"""INSERT INTO accounts SELECT {acc_cols} FROM _staged_accounts s WHERE NOT EXISTS (
+                      SELECT 1 FROM accounts a WHERE a.platform = s.platform AND a.account_id = s.account_id)"""
+            ))
+            con.execute("DROP TABLE _staged_accounts")
+        if (src := scan("rejects")) is not None:
+            n_rejects = _affected(con.execute(f"INSERT INTO rejects SELECT * FROM {src}"))
+        dups = n_staged_posts - n_posts
+        con.execute(
+            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [source["source_id"], source["path"], source["sha256"], source["bytes"], source["format"],
+             datetime.now(timezone.utc).replace(tzinfo=None), n_posts, n_accounts, n_rejects, dups],
+        )
+        return CommitCounts(n_posts, n_accounts, n_rejects, dups)
+
+    # -- summary -------------------------------------------------------------------------
+    def info(self) -> dict[str, Any]:
+        """What the workspace holds: counts per platform and format, time span, rejects by
+        reason, the files ingested and the other tables present."""
+        q = lambda sql: self.raw.execute(sql).fetchall()  # noqa: E731
+        span = q("SELECT min(created_at), max(created_at) FROM posts")[0]
+        return {
+            "path": self.path,
+            "posts": q("SELECT count(*) FROM posts")[0][0],
+            "accounts": q("SELECT count(*) FROM accounts")[0][0],
+            "rejects": q("SELECT count(*) FROM rejects")[0][0],
+            "first_post": span[0],
+            "last_post": span[1],
+            "posts_by_platform": dict(q("SELECT platform, count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC")),
+            "posts_by_kind": dict(q("SELECT kind, count(*) FROM posts GROUP BY 1 ORDER BY 2 DESC")),
+            "by_format": [
+                dict(zip(("format", "files", "posts", "accounts", "rejects", "duplicates"), r))
+                for r in q("SELECT format, count(*), sum(posts), sum(accounts), sum(rejects), sum(duplicates) FROM sources GROUP BY 1 ORDER BY 1")
+            ],
+            "rejects_by_reason": dict(q("SELECT reason, count(*) FROM rejects GROUP BY 1 ORDER BY 2 DESC, 1")),
+            "sources": [
+                dict(zip(("source_id", "path", "format", "posts", "accounts", "rejects", "duplicates"), r))
+                for r in q("SELECT source_id, path, format, posts, accounts, rejects, duplicates FROM sources ORDER BY source_id")
+            ],
+            "other_tables": sorted(t for t in self.list_tables() if t not in TABLES),
+        }
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def close(self) -> None:
+        try:
+            self.con.disconnect()
+        except Exception:  # already closed
+            pass
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({self.path!r})"
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _affected(cursor) -> int:
+    row = cursor.fetchall()
+    return int(row[0][0]) if row else 0
+
+
+def _check_size(value: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*", str(value), re.IGNORECASE):
+        raise WorkspaceError(f"memory limit {value!r} is not a size like 2GB or 512MB")
+    return str(value).strip()
+
+
+def open_workspace(path: str, **kwargs) -> Workspace:
+    """Open (or create) the workspace at ``path``; see ``Workspace`` for options."""
+    return Workspace(path, **kwargs)
