@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -29,10 +30,14 @@ import jinja2
 
 from .links import SAFE_LINK_HOSTS
 
-__all__ = ["safe_json", "render_html", "content_security_policy", "ASSET_FILES"]
+__all__ = ["safe_json", "mark_invisible", "render_html", "content_security_policy", "ASSET_FILES"]
 
 #: Scripts inlined in order: libraries first, then the report's own code.
 ASSET_FILES = ("vendor/graphology.umd.min.js", "vendor/sigma.min.js", "report.js")
+
+#: The characters the report's script shows as [U+XXXX] markers (the same class as INVISIBLE in
+#: report.js): controls, zero-width and direction-changing marks.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -42,6 +47,11 @@ def safe_json(data) -> str:
     the element (``</script>``), open a comment (``<!--``) or hold a raw line separator."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return "".join(_JSON_ESCAPES.get(c, c) for c in text) if any(c in text for c in _JSON_ESCAPES) else text
+
+
+def mark_invisible(text: str) -> str:
+    """``text`` with invisible and direction-changing characters written as ``[U+XXXX]``."""
+    return _INVISIBLE.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def _sha256(text: str) -> str:
@@ -91,7 +101,7 @@ def render_html(data: dict, *, csp: bool = True) -> str:
     styles = [_asset("report.css")]
     policy = content_security_policy(scripts, styles) if csp else None
     return _template().render(
-        title=data["meta"]["title"],
+        title=mark_invisible(data["meta"]["title"]),
         csp=jinja2_markup(policy) if policy else None,  # our own text: hashes and keywords, no quotes
         styles=[jinja2_markup(s) for s in styles],
         scripts=[jinja2_markup(s) for s in scripts],

@@ -279,9 +279,14 @@
       else if (opts.render && opts.render[name]) c.render = opts.render[name];
       return c;
     });
-    var rows = tbl.rows.map(function (r) { return keep.map(function (i) { return r[i]; }); });
+    var rows = tbl.rows.map(function (r) {
+      var shown = keep.map(function (i) { return r[i]; });
+      shown.full = r;  // onRow hears the whole row, hidden columns included
+      return shown;
+    });
     var sortIdx = opts.sort ? keep.indexOf(tbl.columns.indexOf(opts.sort)) : -1;
-    return DataTable({columns: columns, rows: rows, onRow: opts.onRow, id: opts.id, sort: sortIdx, dir: opts.dir || -1});
+    var onRow = opts.onRow ? function (r) { opts.onRow(r.full); } : undefined;
+    return DataTable({columns: columns, rows: rows, onRow: onRow, id: opts.id, sort: sortIdx, dir: opts.dir || -1});
   }
 
   // ---- evidence and finding details ------------------------------------------------------
@@ -451,7 +456,7 @@
 
     var CONF_RANK = {high: 3, medium: 2, low: 1};
     var visibleClusters = new Set(clusterIds);
-    var selected = null, found = null;
+    var selected = null, selectedSize = 0, found = null;
 
     var graph = new graphology.Graph({type: "undirected", multi: false, allowSelfLoops: false});
     net.nodes.rows.forEach(function (n) {
@@ -470,11 +475,12 @@
       labelDensity: 0.5,
       zIndex: true,
       hideEdgesOnMove: graph.size > 20000,
+      allowInvalidContainer: true,  // the section may be hidden (another tab) while the camera still moves
       nodeReducer: function (node, attrs) {
         var res = Object.assign({}, attrs);
         if (!visibleClusters.has(attrs.cluster)) { res.hidden = true; return res; }
         if (selected !== null && attrs.cluster !== selected) { res.color = "#e3e5e8"; res.label = null; res.zIndex = 0; }
-        else if (selected !== null) { res.zIndex = 1; res.forceLabel = attrs.size > 4; }
+        else if (selected !== null) { res.zIndex = 1; res.forceLabel = selectedSize <= 60 || attrs.size > 4; }
         if (found === node) { res.highlighted = true; res.forceLabel = true; res.zIndex = 2; }
         return res;
       },
@@ -505,6 +511,7 @@
 
     function selectCluster(cid, node) {
       selected = cid === null || cid === undefined ? null : String(cid);
+      selectedSize = selected === null ? 0 : (byCluster.get(selected) || []).length;
       renderer.refresh();
       clear(panel);
       if (selected === null) { panel.appendChild(el("p", {className: "muted"}, "Select a cluster.")); renderer.getCamera().animatedReset({duration: 300}); return; }
