@@ -160,14 +160,9 @@ def make_case(ws, clusters: int = 3, cluster_size: int = 4, posts_per_account: i
 
 
 def _ring_edges(members: dict[str, list[str]]) -> pa.Table:
-    a, b, kinds = [], [], []
-    for accs in members.values():
-        for i in range(len(accs)):
-            for step in (1, 2):
-                j = (i + step) % len(accs)
-                if j != i:
-                    x, y = sorted((accs[i], accs[j]))
-                    a.append(x), b.append(y), kinds.append("link")
+    pairs = sorted({tuple(sorted((accs[i], accs[(i + step) % len(accs)])))
+                    for accs in members.values() for i in range(len(accs)) for step in (1, 2) if (i + step) % len(accs) != i})
+    a, b, kinds = [p[0] for p in pairs], [p[1] for p in pairs], ["link"] * len(pairs)
     m = len(a)
     return pa.table({
         "account_a": a, "account_b": b, "kind": kinds, "n_shared": [3] * m, "n_coactions": [4] * m,

@@ -9,6 +9,7 @@
 (function () {
   "use strict";
 
+  var STARTED = performance.now();
   var DATA = JSON.parse(document.getElementById("cibscan-data").textContent);
   var SAFE_HOSTS = window.CIBSCAN_SAFE_HOSTS || [];
   var PAGE_SIZE = 50;
@@ -423,6 +424,7 @@
   var PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2", "#bcbd22", "#393b79", "#637939", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354"];
 
   function buildNetwork(root) {
+    var t0 = performance.now();
     var net = DATA.network;
     root.appendChild(el("h2", null, "Coordination network"));
     root.appendChild(el("p", {className: "muted"}, "Each dot is an account, each disc a cluster of accounts that acted together; lines are the strongest co-action links. Click a dot or a cluster row to see its members and evidence. Drag to pan, scroll to zoom."));
@@ -461,7 +463,7 @@
     var graph = new graphology.Graph({type: "undirected", multi: false, allowSelfLoops: false});
     net.nodes.rows.forEach(function (n) {
       var a = ACCOUNTS.get(String(n[0]));
-      graph.addNode(String(n[0]), {x: n[2], y: n[3], size: 2 + Math.min(8, Math.sqrt(n[4] || 0)), color: color.get(String(n[1])),
+      graph.addNode(String(n[0]), {x: n[2], y: n[3], size: 1.5 + Math.min(4, Math.sqrt(n[4] || 0) / 2), color: color.get(String(n[1])),
         label: visible(a && a.handle ? "@" + a.handle : n[0]), cluster: String(n[1])});
     });
     net.edges.rows.forEach(function (e) {
@@ -469,18 +471,22 @@
       if (a !== b && !graph.hasEdge(a, b)) graph.addEdge(a, b, {size: 0.5, color: "#c8ccd4"});
     });
 
+    var EXTENT = 1;
+    net.nodes.rows.forEach(function (n) { EXTENT = Math.max(EXTENT, Math.abs(n[2]), Math.abs(n[3])); });
     var renderer = new Sigma(graph, container, {
       renderEdgeLabels: false,
       labelRenderedSizeThreshold: 7,
       labelDensity: 0.5,
       zIndex: true,
-      hideEdgesOnMove: graph.size > 20000,
+      // big graphs: draw edges and labels once the camera stops, so panning and zooming stay fluid
+      hideEdgesOnMove: graph.order > 5000,
+      hideLabelsOnMove: graph.order > 5000,
       allowInvalidContainer: true,  // the section may be hidden (another tab) while the camera still moves
       nodeReducer: function (node, attrs) {
         var res = Object.assign({}, attrs);
         if (!visibleClusters.has(attrs.cluster)) { res.hidden = true; return res; }
-        if (selected !== null && attrs.cluster !== selected) { res.color = "#e3e5e8"; res.label = null; res.zIndex = 0; }
-        else if (selected !== null) { res.zIndex = 1; res.forceLabel = selectedSize <= 60 || attrs.size > 4; }
+        if (selected !== null && attrs.cluster !== selected) { res.color = "#cfd4db"; res.label = null; res.zIndex = 0; }
+        else if (selected !== null) { res.zIndex = 1; res.forceLabel = selectedSize <= 25; }
         if (found === node) { res.highlighted = true; res.forceLabel = true; res.zIndex = 2; }
         return res;
       },
@@ -505,7 +511,8 @@
       if (!nodes.length) return;
       var xs = 0, ys = 0;
       nodes.forEach(function (n) { var d = renderer.getNodeDisplayData(String(n[0])); if (d) { xs += d.x; ys += d.y; } });
-      var ratio = Math.min(1, Math.max(0.03, 3 * Math.sqrt(nodes.length) / Math.sqrt(graph.order + 1)));
+      // a cluster is a disc of radius ~sqrt(size) in layout units: frame it with some margin
+      var ratio = Math.min(1, Math.max(0.01, 3 * Math.sqrt(nodes.length) / EXTENT));
       renderer.getCamera().animate({x: xs / nodes.length, y: ys / nodes.length, ratio: ratio}, {duration: 400});
     }
 
@@ -573,6 +580,7 @@
     var ctbl = net.clusters || {columns: ["cluster_id", "size"], rows: clusterIds.map(function (c) { return [c, byCluster.get(c).length]; })};
     root.appendChild(autoTable(ctbl, {id: "clusters-table", sort: ctbl.columns.indexOf("score") >= 0 ? "score" : "size",
       onRow: function (r) { selectCluster(String(r[ctbl.columns.indexOf("cluster_id")])); container.scrollIntoView({block: "nearest"}); }}));
+    root.dataset.buildMs = String(Math.round(performance.now() - t0));
     if (net.calibration) {
       root.appendChild(el("h3", null, "Calibration (how many links chance alone would make)"));
       root.appendChild(autoTable(net.calibration));
@@ -745,5 +753,6 @@
   });
   window.addEventListener("hashchange", function () { show(location.hash.slice(1)); });
   show(location.hash.slice(1) || "overview");
+  document.documentElement.dataset.scriptMs = String(Math.round(performance.now() - STARTED));
   document.documentElement.dataset.ready = "1";
 })();
