@@ -77,18 +77,38 @@ def run_command(
     Writes OUTDIR/report.html (opens offline anywhere), OUTDIR/exports/ (CSV and Parquet of every
     findings table; coordination.gexf and coordination.graphml for Gephi) and the workspace.
     """
-    if os.path.exists(output) and not os.path.isdir(output):
-        raise WorkspaceError(f"--output {output} is a file; give a folder for the report and exports")
-    params = parse_param_overrides(param)  # fail on a typo or a missing file before any work
-    iter_input_files(inputs)
     options: dict = {}
     mapping = parse_mapping(map, None)
     if mapping:
         options["map"] = mapping
         format = format or "table"
+    run_pipeline(inputs, output, workspace=workspace, format=format, options=options, detect=detect,
+                 params=parse_param_overrides(param), images=images, title=title, exports=exports, top=top)
+
+
+def run_pipeline(
+    inputs: list[str],
+    output: str,
+    *,
+    workspace: str | None = None,
+    format: str | None = None,
+    options: dict | None = None,
+    detect: list[str] | None = None,
+    params: dict | None = None,
+    images: str | None = None,
+    title: str | None = None,
+    exports: bool = True,
+    top: int = 10,
+):
+    """What ``cibscan run`` does, for commands built on it (``cibscan demo``): ingest ``inputs``,
+    run the detectors, write ``output/report.html`` and the exports, print the summary.
+    Returns the ``ReportSummary``. Missing inputs or a bad output path fail before any write."""
+    if os.path.exists(output) and not os.path.isdir(output):
+        raise WorkspaceError(f"--output {output} is a file; give a folder for the report and exports")
+    iter_input_files(inputs)
     os.makedirs(output, exist_ok=True)
     ws_path = workspace or os.path.join(output, "cibscan.duckdb")
-    report = run_ingest(ws_path, inputs, format=format, options=options)
+    report = run_ingest(ws_path, inputs, format=format, options=dict(options or {}))
     print_ingest_report(report, ws_path)
     with open_workspace(ws_path) as ws:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -109,3 +129,4 @@ def run_command(
     console.print(describe_report(summary), markup=False)
     if exports:
         console.print(f"wrote {len(written)} export files to {os.path.join(output, 'exports')}", markup=False)
+    return summary
