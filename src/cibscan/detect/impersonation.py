@@ -54,14 +54,13 @@ from ..lookalike import (
     bio_overlap,
     classify_edit,
     confusable_chars,
-    handle_key,
+    handle_keys,
     is_mixed_script,
     name_similarity,
-    osa_distance,
     scripts_of,
     visible,
 )
-from ..lookalike.symdel import deletion_hashes
+from ..lookalike.handles import match_handles
 from ..watchlist import auto_watchlist, read_watchlist
 from .base import Detector, Param
 
@@ -174,34 +173,11 @@ class Impersonation(Detector):
         return out
 
     # -- candidates --------------------------------------------------------------------------
-    def _handle_pairs(self, ws, p, orig: list[_Original], keys: list[str]) -> dict[tuple[int, int], _Pair]:
+    def _handle_pairs(self, ws, p, orig: list[_Original], keys: list[tuple[str, ...]]) -> dict[tuple[int, int], _Pair]:
         """Pairs (original, account) whose handle keys are within the edit budget."""
-        long_, short = p["long_handle"], p["min_edit_length"]
-
-        def budget(k: str, slack: int = 0) -> int:
-            n = len(k) + slack
-            return 2 if n >= long_ else 1 if n >= short else 0
-
-        okeys = [handle_key(o.handle) if o.handle else "" for o in orig]
-        o_idx = [i for i, k in enumerate(okeys) if k]
-        c_idx = [i for i, k in enumerate(keys) if k]
-        if not o_idx or not c_idx:
-            return {}
-        o_tab = pa.table({"o": pa.array(o_idx, pa.int64()), "key": [okeys[i] for i in o_idx],
-                          "me": [budget(okeys[i]) for i in o_idx]})
-        # a candidate up to 2 characters shorter than an original must still meet its budget
-        c_tab = pa.table({"c": pa.array(c_idx, pa.int64()), "key": [keys[i] for i in c_idx],
-                          "me": [budget(keys[i], 2) for i in c_idx]})
-        od = deletion_hashes(ibis.memtable(o_tab), "key", "me")
-        cd = deletion_hashes(ibis.memtable(c_tab), "key", "me").rename(hc="h")
-        found = ws.con.to_pyarrow(od.join(cd, od.h == cd.hc).select("o", "c").distinct()).to_pydict()
-        out = {}
-        for o, c in zip(found["o"], found["c"]):
-            b = budget(okeys[o])
-            d = osa_distance(okeys[o], keys[c], cutoff=b)
-            if d <= b:
-                out[(o, c)] = _Pair(o, c, edit_distance=d)
-        return out
+        okeys = [handle_keys(o.handle) if o.handle else ("",) for o in orig]
+        found = match_handles(okeys, keys, con=ws.con, long_from=p["long_handle"], min_edit_length=p["min_edit_length"])
+        return {(o, c): _Pair(o, c, edit_distance=d) for o, c, d in found}
 
     def _avatar_pairs(self, p, orig: list[_Original], avatars: dict[int, _Avatar]) -> dict[tuple[int, int], _Pair]:
         """Pairs (original, account) whose avatars are near-duplicates, through binary indexes."""
@@ -233,7 +209,7 @@ class Impersonation(Detector):
         orig = self._originals(ws, p, accounts)
         if not orig:
             return self.findings(p, tables=empty, notes=["nothing to protect: no watchlist accounts and auto_top=0 (or no prominent accounts)"])
-        keys = [handle_key(h) if h else "" for h in accounts.handle]
+        keys = [handle_keys(h) if h else ("",) for h in accounts.handle]
         self._progress(f"impersonation: {len(orig):,} protected identities; matching handles")
         pairs = self._handle_pairs(ws, p, orig, keys)
 

@@ -5,13 +5,14 @@ Small helpers, each in a module named for what it holds; the detectors
 ``detect.impersonation`` and ``detect.spoofed_domains`` are built from them.
 """
 
-from .confusables import CONFUSABLES_VERSION, EXTRA_MAP, confusable_chars, handle_key, load_confusables, skeleton
+from .confusables import CONFUSABLES_VERSION, EXTRA_MAP, confusable_chars, handle_key, handle_keys, load_confusables, plain_key, skeleton
 from .display import visible
 from .domains import DomainMatch, OutletMatcher, decode_idna, host_of, registered_domain, split_domain
 from .names import bio_overlap, name_key, name_similarity, word_set
 from .edits import LOOKALIKE_CLASSES, classify_edit, max_edits_for, osa_distance, strip_separators
 from .scripts import is_mixed_script, script_of, scripts_of
 from .symdel import DeletionIndex, deletion_hashes, iter_deletions
+from .handles import edit_budget, match_handles
 
 __all__ = [
     "CONFUSABLES_VERSION",
@@ -24,7 +25,11 @@ __all__ = [
     "confusable_chars",
     "decode_idna",
     "deletion_hashes",
+    "edit_budget",
+    "match_handles",
     "handle_key",
+    "handle_keys",
+    "plain_key",
     "host_of",
     "is_mixed_script",
     "iter_deletions",

@@ -35,6 +35,8 @@ __all__ = [
     "load_confusables",
     "skeleton",
     "handle_key",
+    "plain_key",
+    "handle_keys",
     "confusable_chars",
 ]
 
@@ -53,7 +55,7 @@ EXTRA_MAP: dict[str, str] = {
 
 #: Letter pairs that read as one letter (after the single-character map). ``rn``/``m`` is not
 #: here because TR39 maps ``m`` to ``rn`` already.
-EXTRA_SEQUENCES: tuple[tuple[str, str], ...] = (("vv", "w"), ("cl", "d"))
+EXTRA_SEQUENCES: tuple[tuple[str, str], ...] = (("rn", "m"), ("vv", "w"), ("cl", "d"))
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +108,28 @@ def handle_key(text: str) -> str:
     for seq, rep in EXTRA_SEQUENCES:
         s = s.replace(seq, rep)
     return s
+
+
+@lru_cache(maxsize=200_000)
+def plain_key(text: str) -> str:
+    """A lighter key: lower case, marks and separators dropped, only non-ASCII characters
+    replaced by their TR39 prototype. Multi-letter maps (``rn``/``m``, ``cl``/``d``) make one
+    typed edit inside such a pair count as two or three on ``handle_key``; matching on both
+    keys keeps every single edit a single edit.
+
+    >>> plain_key("Brian_Cklark"), plain_key("јoe.biden")
+    ('briancklark', 'joebiden')
+    """
+    table = load_confusables()
+    s = "".join(c if c.isascii() else table.get(c, c) for c in unicodedata.normalize("NFD", text))
+    s = _strip_marks(unicodedata.normalize("NFD", s).lower())
+    return "".join(c for c in s if c not in SEPARATORS)
+
+
+def handle_keys(text: str) -> tuple[str, ...]:
+    """The keys a handle is matched by: ``handle_key`` and, when it differs, ``plain_key``."""
+    a, b = handle_key(text), plain_key(text)
+    return (a,) if a == b else (a, b)
 
 
 def confusable_chars(text: str) -> list[tuple[int, str, str]]:

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from ural import get_hostname, split_suffix
 
-from .confusables import handle_key
+from .confusables import handle_key, plain_key
 from .edits import classify_edit, strip_separators
 from .symdel import DeletionIndex
 
@@ -146,10 +146,13 @@ class OutletMatcher:
             self.outlets.append(o)
             self._own.setdefault(o.domain, set()).add(o.name or o.domain)
         self._by_brand: dict[str, list[_Outlet]] = {}
-        self._index = DeletionIndex(lambda key: 1 if len(key) >= min_edit_length else 0)
+        # one index per key kind (see confusables.handle_keys): one typed edit stays one edit
+        budget = lambda key: 1 if len(key) >= min_edit_length else 0  # noqa: E731
+        self._indexes = (DeletionIndex(budget), DeletionIndex(budget))
         for o in self.outlets:
             self._by_brand.setdefault(o.brand, []).append(o)
-            self._index.add(handle_key(o.brand), o)
+            self._indexes[0].add(handle_key(o.brand), o)
+            self._indexes[1].add(plain_key(o.brand), o)
         long = sorted({re.escape(o.brand) for o in self.outlets if len(o.brand) >= min_brand_length}, key=len, reverse=True)
         self._contains = re.compile("|".join(long)) if long else None
 
@@ -184,12 +187,11 @@ class OutletMatcher:
         for o in self._by_brand.get(brand, ()):
             if len(brand) >= self.min_brand_length:
                 add(o, "tld_swap", 0)
-        key = handle_key(brand)
-        for o, _, dist in self._index.lookup(key):
-            cls = classify_edit(o.brand, brand)
-            if cls == "identical":
-                continue
-            add(o, cls, dist)
+        for index, key in zip(self._indexes, (handle_key(brand), plain_key(brand))):
+            for o, _, dist in index.lookup(key):
+                cls = classify_edit(o.brand, brand)
+                if cls != "identical":
+                    add(o, cls, dist)
         if self._contains is not None:
             for m in self._contains.finditer(brand):
                 for o in self._by_brand.get(m.group(0), ()):

@@ -88,10 +88,9 @@ def classify_edit(original: str, candidate: str) -> str:
     ka, kb = handle_key(a), handle_key(b)
     if ka == kb:
         return "homoglyph"
-    raw = _one_edit_class(strip_separators(a), strip_separators(b))
-    if raw is not None:
+    ra, rb = strip_separators(a), strip_separators(b)
+    if osa_distance(ra, rb, cutoff=1) == 1 and (raw := _one_edit_class(ra, rb)) is not None:
         return raw
-    keyed = _one_edit_class(ka, kb)
-    if keyed is not None:
+    if osa_distance(ka, kb, cutoff=1) == 1 and (keyed := _one_edit_class(ka, kb)) is not None:
         return "homoglyph+" + keyed
     return "two_edits"
