@@ -21,7 +21,7 @@ def run_images_and_watchlist(workspace: str, images: str | None, kind: str, watc
             n_acc = sum(e.kind == "account" for e in entries)
             console.print(f"watchlist: {n_acc:,} accounts and {len(entries) - n_acc:,} outlet domains stored from {watchlist}")
         if images:
-            with Progress(TextColumn("hashing images"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"),
+            with Progress(TextColumn("hashing images"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=console, transient=True) as bar:
                 task = bar.add_task("images", total=None)
                 r = ingest_images(ws, images, kind=kind, progress=lambda n, total: bar.update(task, completed=n, total=total))
