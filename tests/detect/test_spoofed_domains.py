@@ -43,7 +43,7 @@ def test_flags_lookalikes_never_the_outlet_itself(ws, tmp_path):
     assert any(e.what == "internationalised domain" and "xn--" in e.detail for e in by_id["exаmple-news.com"].evidence)
     shared = [e for e in by_id["exampel-news.com"].evidence if e.what == "shared in posts"][0]
     assert set(shared.posts) == {"swap", "again"}
-    assert res[0].score >= res[-1].score
+    assert res.items[0].score >= res.items[-1].score
 
 
 def test_needs_outlets_and_handles_no_posts(ws, tmp_path):
