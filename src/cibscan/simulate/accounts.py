@@ -23,7 +23,7 @@ import pyarrow as pa
 from .config import ScenarioConfig
 from .handles import HandleRegistry, ordinary_handle
 from .streams import stream
-from .text import EMOJI, LANGS, SCRIPT, Vocabulary, join_ids, render, _syllable_words
+from .text import EMOJI, LANGS, SCRIPT, Vocabulary, join_ids, pseudo_words
 
 __all__ = [
     "Accounts",
@@ -141,8 +141,7 @@ def home_timezones(rng: np.random.Generator, langs: np.ndarray) -> np.ndarray:
 def _places(vocab: Vocabulary, rng: np.random.Generator) -> dict[int, list[str]]:
     out = {}
     for li, lang in enumerate(LANGS):
-        words = _syllable_words(rng, 25, 2, 3)
-        out[li] = [(lambda s: s[:1].upper() + s[1:])(render(w, lang)) for w in words]
+        out[li] = [w[:1].upper() + w[1:] for w in pseudo_words(rng, 25, 2, 3, lang)]
     return out
 
 

@@ -431,9 +431,9 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     op1, op2 = plan.ops["op1"], plan.ops["op2"]
     on = set(cfg.tactics)
 
-    def originals_of(label, authors, times, langs, body, tag_ids=None, urls=None):
+    def originals_of(label, authors, times, langs, body, tag_ids=None, url=None):
         b = build_originals(world, rng, numbering, np.asarray(authors), np.asarray(times), np.asarray(langs, np.int8), body,
-                            tag_ids=tag_ids, urls=urls)
+                            tag_ids=tag_ids, url=url)
         originals.append((label, b))
         return b
 
@@ -521,7 +521,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     link_urls = [_site_url(rng, world, op2.sites[i % len(op2.sites)], t) for i, t in enumerate(t_links)]
     langs = rng.choice([RU, ES, EN], size=n_links).astype(np.int8)
     s2 = originals_of("op2-source", np.full(n_links, op2.source), t_links, langs, _variants(world, rng, op2, langs),
-                      tag_ids=_tag_matrix(n_links, np.where(langs == ES, op2.tags[1], op2.tags[0])), urls=[[u] for u in link_urls])
+                      tag_ids=_tag_matrix(n_links, np.where(langs == ES, op2.tags[1], op2.tags[0])), url=link_urls)
 
     if "op2-K" in G:
         g = G["op2-K"]
@@ -537,7 +537,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         langs = acc.lang[authors]
         originals_of("op2-K", authors, times, langs, _free_text(world, rng, langs, 3, 10),
                      tag_ids=_tag_matrix(len(authors), np.where(rng.random(len(authors)) < 0.3, op2.tags[0], -1)),
-                     urls=[[u] for u in rows_u])
+                     url=rows_u)
 
     if "op2-S" in G and op2.spoofs:
         g = G["op2-S"]
@@ -557,7 +557,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
             urls.append(f"https://www.{dom}/{sec}/{y}/{mo:02d}/{d:02d}/{slug}-{int(rng.integers(10_000, 999_999))}")
         which = rng.integers(0, n_art, size=len(authors))
         langs = np.array([world.outlets[op2.spoofs[art_spoof[w]][2]].lang for w in which], np.int8)
-        originals_of("op2-S", authors, times, langs, _free_text(world, rng, langs, 7, 13), urls=[[urls[w]] for w in which])
+        originals_of("op2-S", authors, times, langs, _free_text(world, rng, langs, 7, 13), url=[urls[w] for w in which])
         g.detail.update({int(a): f"{int(c)} spoofed links" for a, c in zip(g.members, per)})
 
     imp = None
@@ -569,8 +569,8 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         langs = acc.lang[authors].copy()
         langs[~np.isin(langs, list(op2.templates))] = EN
         with_link = rng.random(len(authors)) < 0.2
-        urls = [[link_urls[int(rng.integers(0, n_links))]] if w else [] for w in with_link]
-        imp = originals_of("op2-I", authors, times, langs, _variants(world, rng, op2, langs), urls=urls)
+        url = [link_urls[int(rng.integers(0, n_links))] if w else "" for w in with_link]
+        imp = originals_of("op2-I", authors, times, langs, _variants(world, rng, op2, langs), url=url)
 
     # organic echo: ordinary people using the flood tag in the flood window
     echo_tag = None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .text import latin, _syllable_words
+from .text import pseudo_words
 
 __all__ = [
     "Outlet",
@@ -53,14 +53,7 @@ class Outlet:
 
 
 def _brand_words(rng: np.random.Generator, n: int) -> list[str]:
-    out: list[str] = []
-    for w in _syllable_words(rng, n * 4, 2, 3):
-        s = latin(w)
-        if 5 <= len(s) <= 10 and s not in out:
-            out.append(s)
-        if len(out) == n:
-            break
-    return out
+    return [w for w in pseudo_words(rng, n * 4, 2, 3) if 5 <= len(w) <= 10][:n]
 
 
 def make_outlets(rng: np.random.Generator, langs: list[int], sibling_trap: bool) -> list[Outlet]:

@@ -21,24 +21,51 @@ __all__ = ["render_picture", "write_avatars", "AVATAR_SIZE"]
 AVATAR_SIZE = 128
 
 
-def _draw(rng: np.random.Generator, size: int = AVATAR_SIZE):
-    from PIL import Image, ImageDraw, ImageFilter
+def _upsample(n_in: int, n_out: int) -> np.ndarray:
+    """Bilinear interpolation matrix (``n_out`` x ``n_in``)."""
+    x = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+    lo = np.floor(x).astype(int)
+    hi = np.minimum(lo + 1, n_in - 1)
+    f = x - lo
+    m = np.zeros((n_out, n_in))
+    m[np.arange(n_out), lo] += 1 - f
+    m[np.arange(n_out), hi] += f
+    return m
 
-    base = (rng.random((4, 4, 3)) * 255).astype(np.uint8)
-    img = Image.fromarray(base, "RGB").resize((size, size), Image.BICUBIC)
-    draw = ImageDraw.Draw(img)
+
+_GRIDS: dict[int, tuple] = {}
+
+
+def _grid(size: int):
+    if size not in _GRIDS:
+        yy, xx = np.mgrid[0:size, 0:size]
+        _GRIDS[size] = (yy, xx, _upsample(4, size), _upsample(12, size))
+    return _GRIDS[size]
+
+
+def _draw(rng: np.random.Generator, size: int = AVATAR_SIZE):
+    """A picture: a smooth colour field, 3-6 filled ellipses or boxes, faint texture, softened
+    edges (NumPy only; PIL just encodes)."""
+    from PIL import Image
+
+    yy, xx, up4, up12 = _grid(size)
+    base = rng.random((4, 4, 3)) * 255
+    img = np.stack([up4 @ base[:, :, c] @ up4.T for c in range(3)], axis=-1)
     for _ in range(int(rng.integers(3, 7))):
         x0, y0 = rng.integers(-size // 4, size, size=2)
         w, h = rng.integers(size // 6, size // 2, size=2)
-        color = tuple(int(c) for c in rng.integers(0, 256, size=3))
+        color = rng.integers(0, 256, size=3)
         if rng.random() < 0.5:
-            draw.ellipse([int(x0), int(y0), int(x0 + w), int(y0 + h)], fill=color)
+            mask = ((xx - x0 - w / 2) / (w / 2)) ** 2 + ((yy - y0 - h / 2) / (h / 2)) ** 2 <= 1
         else:
-            draw.rectangle([int(x0), int(y0), int(x0 + w), int(y0 + h)], fill=color)
-    texture = (rng.random((12, 12)) * 60 - 30)
-    tex = np.asarray(Image.fromarray(((texture + 30) * 255 / 60).astype(np.uint8), "L").resize((size, size), Image.BICUBIC), dtype=np.int16) - 128
-    arr = np.clip(np.asarray(img, dtype=np.int16) + (tex[..., None] * 60 // 255), 0, 255).astype(np.uint8)
-    return Image.fromarray(arr, "RGB").filter(ImageFilter.SMOOTH)
+            mask = (xx >= x0) & (xx < x0 + w) & (yy >= y0) & (yy < y0 + h)
+        img[mask] = color
+    img += (up12 @ (rng.random((12, 12)) * 50 - 25) @ up12.T)[..., None]
+    # soften edges: separable 3x3 box blur
+    pad = np.pad(img.astype(np.float32), ((1, 1), (1, 1), (0, 0)), mode="edge")
+    rows = pad[:-2] + pad[1:-1] + pad[2:]
+    img = (rows[:, :-2] + rows[:, 1:-1] + rows[:, 2:]) / 9
+    return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8), "RGB")
 
 
 def _reencode(img, rng: np.random.Generator, resize: bool = True, crop: bool = False, brighten: bool = False):
@@ -92,7 +119,7 @@ def write_avatars(folder: str, ids: list[str], plans: list, seed: int, progress=
             data = cache[key]  # the very same file, as when one picture is uploaded again
         else:
             buf = io.BytesIO()
-            render_picture(spec, seed).save(buf, format="PNG", compress_level=6)
+            render_picture(spec, seed).save(buf, format="PNG", compress_level=1)
             data = buf.getvalue()
             if key is not None:
                 cache[key] = data

@@ -80,16 +80,16 @@ class Article:
     outlet: np.ndarray
     t: np.ndarray
     headline: pa.StringArray
-    url: list[str]
+    url: pa.StringArray
     weight: np.ndarray
 
 
 def _articles(world, rng: np.random.Generator, day_start: int, n: int) -> Article:
     outlets = world.outlets
-    w = np.array([o_weight for o_weight in world.outlet_weight])
+    w = world.outlet_weight
     which = pick_weighted(rng, w, n)
     t = day_start + rng.integers(6 * 3600, 23 * 3600, size=n)
-    langs = np.array([outlets[i].lang for i in which], dtype=np.int8)
+    langs = world.outlet_lang[which]
     head = join_ids(world.vocab.sample_words(rng, langs, rng.integers(7, 13, size=n)), world.vocab.words)
     slugs = join_ids(world.vocab.sample_words(rng, np.zeros(n, np.int8), rng.integers(3, 6, size=n)), world.vocab.words, "-").to_pylist()
     numbers = rng.integers(10_000, 999_999, size=n)
@@ -102,27 +102,36 @@ def _articles(world, rng: np.random.Generator, day_start: int, n: int) -> Articl
         sec = o.sections[int(numbers[i]) % len(o.sections)]
         urls.append(f"https://www.{o.domain}/{sec}/{d.year}/{d.month:02d}/{d.day:02d}/{slugs[i]}-{numbers[i]}")
     weight = 1.0 / (1.0 + rng.permutation(n)) ** 0.9 * w[which]
-    return Article(which, t, head, urls, weight)
+    return Article(which, t, head, pa.array(urls, pa.string()), weight)
 
 
-def _url_variant(url: str, x: float, mobile: bool) -> str:
+def _url_variants(rng: np.random.Generator, urls: pa.StringArray, mobile: np.ndarray) -> pa.StringArray:
     """The same article as people actually paste it: tracking parameters, the mobile host,
     no ``www``, plain ``http`` (what link normalisation must undo)."""
-    if x < 0.15:
-        return url + _UTM
-    if x < 0.25 and mobile:
-        return url.replace("https://www.", "https://m.", 1)
-    if x < 0.30:
-        return url.replace("https://www.", "http://", 1)
-    return url
+    x = rng.random(len(urls))
+    utm = pc.binary_join_element_wise(urls, pa.scalar(_UTM), "")
+    m_host = pc.replace_substring(urls, "https://www.", "https://m.", max_replacements=1)
+    http = pc.replace_substring(urls, "https://www.", "http://", max_replacements=1)
+    out = pc.if_else(pa.array(x < 0.15), utm, urls)
+    out = pc.if_else(pa.array((x >= 0.15) & (x < 0.25) & mobile), m_host, out)
+    return pc.if_else(pa.array((x >= 0.25) & (x < 0.30)), http, out)
+
+
+def single_urls(url: pa.StringArray) -> pa.ListArray:
+    """One-or-no URL per row (``""`` = none) as the list column of a batch."""
+    has = pc.not_equal(url, "").to_numpy(zero_copy_only=False)
+    offsets = np.zeros(len(has) + 1, np.int32)
+    np.cumsum(has, out=offsets[1:])
+    return pa.ListArray.from_arrays(pa.array(offsets), url.filter(pa.array(has)))
 
 
 def build_originals(world, rng: np.random.Generator, numbering: Numbering, authors: np.ndarray, times: np.ndarray,
                     langs: np.ndarray, body: pa.StringArray, *, tag_ids: np.ndarray | None = None,
-                    urls: list[list[str]] | None = None, mention_ids: np.ndarray | None = None,
-                    suffix: list[str] | None = None, emoji_share: float = 0.0) -> pa.Table:
+                    url: pa.StringArray | list | None = None, mention_ids: np.ndarray | None = None,
+                    suffix: pa.StringArray | None = None, emoji_share: float = 0.0) -> pa.Table:
     """Original posts from their parts, written as the platform writes them: mentions first,
-    the words, hashtags, a t.co link per linked URL (the expanded URL goes to ``urls``)."""
+    the words, hashtags, a t.co link when the post links a URL (``url``: one per row, ``""``
+    for none; the expanded URL goes to the ``urls`` column)."""
     vocab = world.vocab
     n = len(authors)
     parts = []
@@ -134,8 +143,8 @@ def build_originals(world, rng: np.random.Generator, numbering: Numbering, autho
                                             pa.array(mention_ids[has].astype(np.int32)))
     parts.append(body)
     if emoji_share > 0:
-        deco = rng.random(n) < emoji_share
-        parts.append(pa.array([EMOJI[i % len(EMOJI)] if d else "" for i, d in enumerate(deco)], pa.string()))
+        deco = np.where(rng.random(n) < emoji_share, rng.integers(0, len(EMOJI), size=n), len(EMOJI))
+        parts.append(_EMOJI_OR_EMPTY.take(pa.array(deco)))
     tags = None
     if tag_ids is not None:
         # a tag appears once per post, in a stable order
@@ -146,25 +155,31 @@ def build_originals(world, rng: np.random.Generator, numbering: Numbering, autho
         tag_ids = np.where(dup | (srt == big), -1, srt).astype(np.int32)
         tags = lists_of(tag_ids, vocab.tags)
         parts.append(join_ids(tag_ids, vocab.hashtags))
-    url_arr = None
-    if urls is not None:
-        linked = np.array([bool(u) for u in urls], dtype=bool)
+    urls = None
+    if url is not None:
+        if isinstance(url, list):
+            url = pa.array(url, pa.string())
+        linked = pc.not_equal(url, "")
         tco = pc.binary_join_element_wise("https://t.co/", random_codes(rng, n, 10), "")
-        parts.append(pc.if_else(pa.array(linked), tco, pa.scalar("", pa.string())))
-        url_arr = pa.array(urls, pa.list_(pa.string()))
+        parts.append(pc.if_else(linked, tco, pa.scalar("", pa.string())))
+        urls = single_urls(url)
     if suffix is not None:
-        parts.append(pa.array(suffix, pa.string()))
+        parts.append(suffix)
     return make_batch(
         gidx=numbering.take(n), account=authors, t=times, kind=POST, lang=langs, client=_clients(rng, world, authors),
-        text=join_parts(parts), tags=tags, urls=url_arr, mentions=mentions,
+        text=join_parts(parts), tags=tags, urls=urls, mentions=mentions,
     )
+
+
+_EMOJI_OR_EMPTY = pa.array(list(EMOJI) + [""], pa.string())
 
 
 def compose_originals(world, rng: np.random.Generator, numbering: Numbering, authors: np.ndarray, times: np.ndarray,
                       ctype: np.ndarray, art: Article | None = None, article_idx: np.ndarray | None = None,
-                      forced_tag: np.ndarray | None = None, meme_text: list[str] | None = None) -> pa.Table | None:
+                      forced_tag: np.ndarray | None = None, meme_text: pa.StringArray | None = None) -> pa.Table | None:
     """Organic original posts by ``authors`` at ``times`` with the content type ``ctype`` per
-    row (plain, news share, other link, short link, trend, meme, outlet's own article)."""
+    row (plain, news share, other link, short link, trend, meme, outlet's own article);
+    ``meme_text`` gives the text of meme rows (``""`` elsewhere)."""
     vocab = world.vocab
     acc = world.accounts
     n = len(authors)
@@ -172,7 +187,7 @@ def compose_originals(world, rng: np.random.Generator, numbering: Numbering, aut
         return None
     langs = acc.lang[authors].copy()
     langs[(rng.random(n) < 0.06) & (ctype == PLAIN)] = 0  # people sometimes write in English
-    body = join_ids(vocab.sample_words(rng, langs, rng.integers(4, 20, size=n)), vocab.words).to_pylist()
+    body = join_ids(vocab.sample_words(rng, langs, rng.integers(4, 20, size=n)), vocab.words)
     # hashtags: background tags (Zipf), plus the trend's tag for trend posts
     k = np.searchsorted(np.cumsum(_TAG_COUNTS), rng.random(n))
     k[(ctype == MEME) | (ctype == OUTLET)] = 0
@@ -186,38 +201,35 @@ def compose_originals(world, rng: np.random.Generator, numbering: Numbering, aut
     mention_ids = np.full(n, -1, np.int64)
     has_m = (rng.random(n) < 0.08) & (ctype == PLAIN)
     mention_ids[has_m] = pick_weighted(rng, world.mention_weight, int(has_m.sum()))
-    urls: list[list[str]] = [[] for _ in range(n)]
-    suffix = [""] * n
-    news = np.flatnonzero((ctype == NEWS) | (ctype == OUTLET))
-    if len(news):
-        heads = art.headline.to_pylist()
-        button = rng.random(len(news)) < (0.35 if "share_buttons" in world.cfg.traps else 0.0)
-        variant = rng.random(len(news))
-        for j, r in enumerate(news):
-            a = int(article_idx[r])
-            outlet = world.outlets[art.outlet[a]]
-            url = art.url[a]
-            if ctype[r] == NEWS:
-                url = _url_variant(url, variant[j], outlet.mobile)
-            urls[r] = [url]
-            if ctype[r] == OUTLET or button[j]:
-                body[r] = heads[a]
-                langs[r] = outlet.lang
-                if ctype[r] == NEWS:
-                    suffix[r] = "via @" + acc.handle[outlet.account]
-    other = np.flatnonzero(ctype == OTHER_LINK)
-    if len(other):
-        sites = pick_weighted(rng, world.site_weight, len(other))
-        for r, s, c in zip(other, sites, random_codes(rng, len(other), 8).to_pylist()):
-            urls[r] = [f"https://{world.sites[s]}/{c}"]
-    short = np.flatnonzero(ctype == SHORT_LINK)
-    for r, c in zip(short, random_codes(rng, len(short), 7).to_pylist()):
-        urls[r] = [f"https://bit.ly/{c}"]
+    url = pa.repeat(pa.scalar(""), n)
+    suffix = None
+    is_news = (ctype == NEWS) | (ctype == OUTLET)
+    if is_news.any():
+        a = np.where(is_news, article_idx, 0)
+        outlet = art.outlet[a]
+        mobile = world.outlet_mobile[outlet]
+        plain = art.url.take(pa.array(a))
+        pasted = _url_variants(rng, plain, mobile)
+        url = pc.if_else(pa.array(ctype == NEWS), pasted, pc.if_else(pa.array(ctype == OUTLET), plain, url))
+        share = 0.35 if "share_buttons" in world.cfg.traps else 0.0
+        button = (ctype == NEWS) & (rng.random(n) < share)
+        headline = is_news & (button | (ctype == OUTLET))
+        body = pc.if_else(pa.array(headline), art.headline.take(pa.array(a)), body)
+        langs = np.where(headline, world.outlet_lang[outlet], langs).astype(np.int8)
+        via = pc.binary_join_element_wise("via ", world.at_handles.take(pa.array(world.outlet_account[outlet])), "")
+        suffix = pc.if_else(pa.array(button), via, pa.scalar(""))
+    other = ctype == OTHER_LINK
+    if other.any():
+        sites = pa.array(world.sites, pa.string()).take(pa.array(pick_weighted(rng, world.site_weight, n)))
+        site_url = pc.binary_join_element_wise("https://", sites, "/", random_codes(rng, n, 8), "")
+        url = pc.if_else(pa.array(other), site_url, url)
+    short = ctype == SHORT_LINK
+    if short.any():
+        url = pc.if_else(pa.array(short), pc.binary_join_element_wise("https://bit.ly/", random_codes(rng, n, 7), ""), url)
     if meme_text is not None:
-        for r in np.flatnonzero(ctype == MEME):
-            body[r] = meme_text[r]
-    return build_originals(world, rng, numbering, authors, times, langs, pa.array(body, pa.string()), tag_ids=tag_ids,
-                           urls=urls, mention_ids=mention_ids, suffix=suffix, emoji_share=0.07)
+        body = pc.if_else(pa.array(ctype == MEME), meme_text, body)
+    return build_originals(world, rng, numbering, authors, times, langs, body, tag_ids=tag_ids, url=url,
+                           mention_ids=mention_ids, suffix=suffix, emoji_share=0.07)
 
 
 def _dedupe_reactions(post_idx: np.ndarray, accts: np.ndarray, n_accounts: int) -> np.ndarray:
@@ -383,8 +395,7 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
         article_idx.append(np.full(k, -1))
         forced.append(np.full(k, -1, np.int32))
         meme_text += [m.text] * k
-    outlet_accounts = np.array([world.outlets[o].account for o in art.outlet], dtype=np.int64)
-    authors.append(outlet_accounts)
+    authors.append(world.outlet_account[art.outlet])
     times.append(art.t.copy())
     ctypes.append(np.full(n_articles, OUTLET))
     article_idx.append(np.arange(n_articles))
@@ -393,7 +404,7 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
     cat = np.concatenate
     ctypes = cat(ctypes)
     originals = compose_originals(world, rng, numbering, cat(authors), cat(times), ctypes, art, cat(article_idx),
-                                  cat(forced), meme_text)
+                                  cat(forced), pa.array(meme_text, pa.string()))
     boost = np.where(ctypes == TREND, 3.0, 1.0)  # trending posts go viral more often
 
     # reposts: fans first, then hub cascades, then casual; one repost per account and post

@@ -31,6 +31,10 @@ __all__ = [
     "random_codes",
     "zipf_cdf",
     "EMOJI",
+    "syllables",
+    "spell",
+    "pseudo_words",
+    "pseudo_names",
 ]
 
 LANGS = ("en", "es", "ru", "uk", "fa", "ar")
@@ -75,33 +79,98 @@ def zipf_cdf(n: int, exponent: float = 1.07, shift: float = 2.7) -> np.ndarray:
     return c / c[-1]
 
 
-def _syllable_words(rng: np.random.Generator, n: int, min_syl: int, max_syl: int) -> list[list[tuple[str, str, str]]]:
-    """``n`` pseudo-words as lists of (onset, vowel, coda) syllables."""
+_SYLLABLES = [(o, v, c) for o in _ONSETS for v in _VOWELS for c in _CODAS]
+#: values the archives' readers take for "no value": never produce them as a word or a name
+_ABSENT_WORDS = {"absent", "none", "null", "nan", "true", "false"}
+
+
+def _syllable_table(lang: str | None, last: bool = False) -> np.ndarray:
+    """Every syllable written in ``lang``'s script (``None``: Latin transcription), plus ``""``
+    at the end for padding. ``last`` gives the word-final forms (Spanish stress accent,
+    Arabic ta marbuta)."""
+    out = []
+    for o, v, c in _SYLLABLES:
+        if lang is None or lang == "en" or (lang == "es" and not last):
+            out.append(o + v + c)
+        elif lang == "es":
+            out.append(o + _ES_ACCENT[v] + c)
+        else:
+            table = _RENDER[lang]
+            if last and lang == "ar" and v == "a" and not c:
+                out.append(table[o] + "ة")
+            else:
+                out.append(table[o] + table[v] + (table[c] if c else ""))
+    out.append("")
+    return np.array(out, dtype=object)
+
+
+_TABLES: dict = {}
+
+
+def _table(lang: str | None, last: bool = False) -> np.ndarray:
+    key = (lang, last)
+    if key not in _TABLES:
+        _TABLES[key] = _syllable_table(lang, last)
+    return _TABLES[key]
+
+
+def syllables(rng: np.random.Generator, n: int, min_syl: int, max_syl: int) -> np.ndarray:
+    """``n`` pseudo-words as rows of syllable ids (``-1`` pads)."""
+    ids = rng.integers(0, len(_SYLLABLES), size=(n, max_syl))
     lens = rng.integers(min_syl, max_syl + 1, size=n)
-    on = rng.integers(0, len(_ONSETS), size=(n, max_syl))
-    vo = rng.integers(0, len(_VOWELS), size=(n, max_syl))
-    co = rng.integers(0, len(_CODAS), size=(n, max_syl))
-    return [[(_ONSETS[on[i, j]], _VOWELS[vo[i, j]], _CODAS[co[i, j]]) for j in range(lens[i])] for i in range(n)]
+    ids[np.arange(max_syl)[None, :] >= lens[:, None]] = -1
+    return ids
 
 
-def latin(word: list[tuple[str, str, str]]) -> str:
-    """The Latin transcription (used for handles, domains, Latin-script languages)."""
-    return "".join(o + v + c for o, v, c in word)
+def spell(ids: np.ndarray, lang: str | None = None, last_share: float = 0.0, rng: np.random.Generator | None = None) -> list[str]:
+    """The pseudo-words ``ids`` (see ``syllables``) written in ``lang``'s script (Latin when
+    ``None``); a share ``last_share`` of them get the language's word-final form."""
+    n, width = ids.shape
+    parts = _table(lang)[np.where(ids < 0, len(_SYLLABLES), ids)]
+    if last_share > 0 and rng is not None and lang in ("es", "ar"):
+        lens = (ids >= 0).sum(axis=1)
+        pick = np.flatnonzero((rng.random(n) < last_share) & (lens > 1))
+        parts[pick, lens[pick] - 1] = _table(lang, last=True)[ids[pick, lens[pick] - 1]]
+    out = parts[:, 0]
+    for j in range(1, width):
+        out = out + parts[:, j]
+    return out.tolist()
 
 
-def render(word: list[tuple[str, str, str]], lang: str, accent: bool = False) -> str:
-    """The pseudo-word written in ``lang``'s script."""
-    if lang in ("en", "es"):
-        s = latin(word)
-        if accent and lang == "es":
-            last = max(i for i, ch in enumerate(s) if ch in _ES_ACCENT)
-            s = s[:last] + _ES_ACCENT[s[last]] + s[last + 1:]
-        return s
-    table = _RENDER[lang]
-    out = "".join(table[o] + table[v] + (table[c] if c else "") for o, v, c in word)
-    if lang == "ar" and len(word) > 1 and word[-1][1] == "a" and not word[-1][2]:
-        out = out[:-1] + "ة"
-    return out
+def pseudo_words(rng: np.random.Generator, n: int, min_syl: int, max_syl: int, lang: str | None = None,
+                 last_share: float = 0.0) -> list[str]:
+    """Up to ``n`` distinct pseudo-words in ``lang``'s script (Latin when ``None``), in the
+    order drawn; draws ``2n`` candidates so duplicates rarely leave it short."""
+    words = spell(syllables(rng, 2 * n, min_syl, max_syl), lang, last_share, rng)
+    uniq = [w for w in dict.fromkeys(words) if w and w.lower() not in _ABSENT_WORDS]
+    return uniq[:n]
+
+
+def pseudo_names(rng: np.random.Generator, n: int, lang: str) -> list[tuple[str, str]]:
+    """``n`` personal names as (name in ``lang``'s script, Latin transcription), distinct by
+    their transcription and capitalised where the script has capitals."""
+    ids = syllables(rng, 2 * n, 2, 3)
+    native, lat = spell(ids, lang), spell(ids)
+    seen: dict[str, str] = {}
+    for nat, la in zip(native, lat):
+        if la not in seen and la not in _ABSENT_WORDS:
+            seen[la] = nat if SCRIPT[lang] == "arabic" else nat[:1].upper() + nat[1:]
+        if len(seen) == n:
+            break
+    return [(nat, la.capitalize()) for la, nat in seen.items()]
+
+
+_ZIPF_CELLS = 1 << 20
+_LOOKUPS: dict[int, np.ndarray] = {}
+
+
+def _zipf_lookup(cdf: np.ndarray) -> np.ndarray:
+    """Rank per cell of [0, 1) cut in 2**20 cells: drawing a cell uniformly draws a rank with
+    the Zipf probabilities (to within 1e-6), by indexing instead of a binary search."""
+    key = id(cdf)
+    if key not in _LOOKUPS:
+        _LOOKUPS[key] = np.searchsorted(cdf, (np.arange(_ZIPF_CELLS) + 0.5) / _ZIPF_CELLS).astype(np.int32)
+    return _LOOKUPS[key]
 
 
 @dataclass
@@ -131,8 +200,7 @@ class Vocabulary:
         ids = np.full((n, width), -1, dtype=np.int32)
         if n == 0 or width == 0:
             return ids
-        u = rng.random((n, width))
-        ranks = np.searchsorted(self.word_cdf, u).astype(np.int32)
+        ranks = _zipf_lookup(self.word_cdf)[rng.integers(0, _ZIPF_CELLS, size=(n, width), dtype=np.int32)]
         for li in np.unique(langs):
             rows = langs == li
             # one shared Zipf table: ranks beyond this language's size wrap around
@@ -143,7 +211,7 @@ class Vocabulary:
     def sample_tags(self, rng: np.random.Generator, langs: np.ndarray, skip: int = 0) -> np.ndarray:
         """One global tag id per row, Zipf-popular within the row's language (the first
         ``skip`` ranks are reserved for planned tags and never drawn)."""
-        ranks = np.searchsorted(self.tag_cdf, rng.random(len(langs))).astype(np.int64)
+        ranks = _zipf_lookup(self.tag_cdf)[rng.integers(0, _ZIPF_CELLS, size=len(langs), dtype=np.int32)].astype(np.int64)
         count = self.tag_count[langs] - skip
         return (self.tag_offset[langs] + skip + ranks % count).astype(np.int32)
 
@@ -156,50 +224,29 @@ def build_vocabulary(rng: np.random.Generator, words_per_lang: int = 4000, tags_
     given: dict[str, list[tuple[str, str]]] = {}
     family: dict[str, list[tuple[str, str]]] = {}
     for lang in LANGS:
-        # frequent words are short: ranks < 60 get one syllable, like function words
-        raw = _syllable_words(rng, 60, 1, 1) + _syllable_words(rng, words_per_lang * 2, 1, 4)
-        seen: set[str] = set()
-        mine: list[str] = []
-        accents = rng.random(len(raw)) < 0.15
-        for w, acc in zip(raw, accents):
-            s = render(w, lang, accent=bool(acc))
-            if s and s not in seen:
-                seen.add(s)
-                mine.append(s)
-            if len(mine) == words_per_lang:
-                break
+        # frequent words are short: the first 60 ranks get one syllable, like function words
+        short = pseudo_words(rng, 60, 1, 1, lang)
+        mine = list(dict.fromkeys(short + pseudo_words(rng, words_per_lang, 1, 4, lang, last_share=0.15)))[:words_per_lang]
         w_off.append(len(words))
         w_cnt.append(len(mine))
         words.extend(mine)
-        # hashtags: one or two words run together (CamelCase in Latin script), no apostrophes
-        tw = _syllable_words(rng, tags_per_lang * 3, 2, 4)
-        tmine: list[str] = []
-        tseen: set[str] = set()
-        two = rng.random(len(tw)) < 0.35
-        for i, w in enumerate(tw):
-            s = render(w, lang)
-            if two[i] and i + 1 < len(tw):
-                s2 = render(tw[(i * 7 + 3) % len(tw)], lang)
-                s = (s.capitalize() + s2.capitalize()) if SCRIPT[lang] != "arabic" else s + "_" + s2
-            if s and s.lower() not in tseen and s.lower() not in seen:
-                tseen.add(s.lower())
-                tmine.append(s)
-            if len(tmine) == tags_per_lang:
-                break
+        # hashtags: one or two words run together (CamelCase where the script has capitals)
+        first = pseudo_words(rng, tags_per_lang * 2, 2, 4, lang)
+        second = pseudo_words(rng, tags_per_lang * 2, 1, 3, lang)
+        two = rng.random(len(first)) < 0.35
+        joined = []
+        for i, a in enumerate(first):
+            if two[i]:
+                b = second[i % len(second)]
+                a = a + "_" + b if SCRIPT[lang] == "arabic" else a.capitalize() + b.capitalize()
+            joined.append(a)
+        seen = {w.lower() for w in mine}
+        tmine = [t for t in dict.fromkeys(joined) if t.lower() not in seen][:tags_per_lang]
         t_off.append(len(tags))
         t_cnt.append(len(tmine))
         tags.extend(tmine)
-        for pool in (given, family):
-            names = _syllable_words(rng, names_per_lang * 2, 2, 3)
-            uniq: dict[str, tuple[str, str]] = {}
-            for w in names:
-                lat = latin(w)
-                if lat not in uniq:
-                    nat = render(w, lang)
-                    uniq[lat] = (nat[:1].upper() + nat[1:] if SCRIPT[lang] != "arabic" else nat, lat.capitalize())
-                if len(uniq) == names_per_lang:
-                    break
-            pool[lang] = list(uniq.values())
+        given[lang] = pseudo_names(rng, names_per_lang, lang)
+        family[lang] = pseudo_names(rng, names_per_lang, lang)
     return Vocabulary(
         words=pa.array(words, pa.string()),
         word_offset=np.array(w_off, dtype=np.int64),

@@ -118,6 +118,9 @@ class World:
     handles: pa.StringArray = None
     at_handles: pa.StringArray = None
     mention_weight: np.ndarray = None
+    outlet_account: np.ndarray = None
+    outlet_lang: np.ndarray = None
+    outlet_mobile: np.ndarray = None
 
     def finish_accounts(self) -> None:
         """Fix ids and the arrays derived from the (now complete) account table."""
@@ -154,6 +157,9 @@ def _outlet_accounts(world: World, rng: np.random.Generator) -> None:
     for o, i in zip(world.outlets, idx):
         o.account = int(i)
         acc.avatar[i] = ("own", int(i))
+    world.outlet_account = np.array([o.account for o in world.outlets], dtype=np.int64)
+    world.outlet_lang = np.array([o.lang for o in world.outlets], dtype=np.int8)
+    world.outlet_mobile = np.array([o.mobile for o in world.outlets], dtype=bool)
 
 
 def epoch_2009() -> int:

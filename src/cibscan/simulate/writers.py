@@ -38,6 +38,8 @@ USER_COLUMNS = (
 WATCHLIST_COLUMNS = ("kind", "platform", "handle", "display_name", "avatar", "domain")
 
 _WRITE = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
+_LANG_ARRAY = pa.array(LANGS, pa.string())
+_CLIENT_ARRAY = pa.array(CLIENTS, pa.string())
 _EMPTY = pa.scalar("", pa.string())
 
 
@@ -51,8 +53,8 @@ class AccountColumns:
         self.bio = pa.array(acc.bio, pa.string())
         self.location = pa.array(acc.location, pa.string())
         self.url = pa.array(acc.url, pa.string())
-        self.followers = pa.array(acc.followers.astype(str), pa.string())
-        self.following = pa.array(acc.following.astype(str), pa.string())
+        self.followers = _str(acc.followers)
+        self.following = _str(acc.following)
         self.created = _dates(acc.created)
         self.lang = pa.array(np.array(LANGS, dtype=object)[acc.lang], pa.string())
 
@@ -67,9 +69,34 @@ def _dates(t: np.ndarray) -> pa.StringArray:
     return pc.strftime(ts, format="%Y-%m-%d")
 
 
+def _clock_strings(precision: str) -> pa.StringArray:
+    """``HH:MM:SS`` (or ``HH:MM``) for every second of a day, to take from by index."""
+    sec = np.arange(86_400)
+    h, m, s = sec // 3600, sec // 60 % 60, sec % 60
+    fmt = [f"{a:02d}:{b:02d}:{c:02d}" for a, b, c in zip(h, m, s)] if precision == "second" else \
+          [f"{a:02d}:{b:02d}" for a, b in zip(h, m)]
+    return pa.array(fmt, pa.string())
+
+
+_CLOCK: dict[str, pa.StringArray] = {}
+
+
 def _times(t: np.ndarray, precision: str) -> pa.StringArray:
-    ts = pa.array(np.asarray(t, np.int64), pa.timestamp("s"))
-    return pc.strftime(ts, format="%Y-%m-%d %H:%M:%S" if precision == "second" else "%Y-%m-%d %H:%M")
+    """``YYYY-MM-DD HH:MM:SS`` per epoch second: the clock part taken from a table of a
+    day's seconds, the date part from the few distinct days (formatting each time with
+    ``strftime`` was the writer's slowest step)."""
+    if precision not in _CLOCK:
+        _CLOCK[precision] = _clock_strings(precision)
+    t = np.asarray(t, np.int64)
+    day = t // 86_400
+    uniq, inv = np.unique(day, return_inverse=True)
+    dates = _dates(uniq * 86_400).take(pa.array(inv))
+    clock = _CLOCK[precision].take(pa.array(t - day * 86_400))
+    return pc.binary_join_element_wise(dates, clock, " ")
+
+
+def _str(values: np.ndarray) -> pa.StringArray:
+    return pa.array(np.asarray(values, np.int64)).cast(pa.string())
 
 
 def _literal_list(lists: pa.ListArray) -> pa.StringArray:
@@ -91,7 +118,7 @@ def tweets_table(batch: pa.Table, cols: AccountColumns, precision: str) -> pa.Ta
     kind = batch.column("kind").to_numpy()
     ref = batch.column("ref").to_numpy()
     ref_acc = np.maximum(batch.column("ref_account").to_numpy(), 0)
-    ref_str = pa.array(ref.astype(str), pa.string())
+    ref_str = _str(ref)
     ref_uid = cols.id.take(pa.array(ref_acc))
     is_rt = kind == REPOST
     counts = {name: batch.column(name).to_numpy() for name in ("retweet_count", "reply_count", "quote_count")}
@@ -101,10 +128,10 @@ def tweets_table(batch: pa.Table, cols: AccountColumns, precision: str) -> pa.Ta
     mentions = batch.column("mentions").combine_chunks()
     mention_ids = pa.ListArray.from_arrays(mentions.offsets, cols.id.take(mentions.values))
     n = batch.num_rows
-    absent = pa.array(np.full(n, "absent", dtype=object), pa.string())
-    empty = pa.array(np.full(n, "", dtype=object), pa.string())
+    absent = pa.repeat(pa.scalar("absent"), n)
+    empty = pa.repeat(pa.scalar(""), n)
     data = {
-        "tweetid": pa.array(batch.column("id").to_numpy().astype(str), pa.string()),
+        "tweetid": _str(batch.column("id").to_numpy()),
         "userid": cols.id.take(acc),
         "user_display_name": cols.display.take(acc),
         "user_screen_name": cols.handle.take(acc),
@@ -115,22 +142,22 @@ def tweets_table(batch: pa.Table, cols: AccountColumns, precision: str) -> pa.Ta
         "following_count": cols.following.take(acc),
         "account_creation_date": cols.created.take(acc),
         "account_language": cols.lang.take(acc),
-        "tweet_language": pa.array(np.array(LANGS, dtype=object)[batch.column("lang").to_numpy()], pa.string()),
+        "tweet_language": _LANG_ARRAY.take(batch.column("lang").combine_chunks().cast(pa.int32())),
         "tweet_text": batch.column("text"),
         "tweet_time": _times(batch.column("t").to_numpy(), precision),
-        "tweet_client_name": pa.array(np.array(CLIENTS, dtype=object)[batch.column("client").to_numpy()], pa.string()),
+        "tweet_client_name": _CLIENT_ARRAY.take(batch.column("client").combine_chunks().cast(pa.int32())),
         "in_reply_to_userid": _where(kind == REPLY, ref_uid),
         "in_reply_to_tweetid": _where(kind == REPLY, ref_str),
         "quoted_tweet_tweetid": _where(kind == QUOTE, ref_str),
-        "is_retweet": pa.array(np.where(is_rt, "true", "false").astype(object), pa.string()),
+        "is_retweet": pc.if_else(pa.array(is_rt), pa.scalar("true"), pa.scalar("false")),
         "retweet_userid": _where(is_rt, ref_uid),
         "retweet_tweetid": _where(is_rt, ref_str),
         "latitude": absent,
         "longitude": absent,
-        "quote_count": pa.array(np.where(is_rt, 0, counts["quote_count"]).astype(str), pa.string()),
-        "reply_count": pa.array(np.where(is_rt, 0, counts["reply_count"]).astype(str), pa.string()),
-        "like_count": pa.array(likes.astype(str), pa.string()),
-        "retweet_count": pa.array(np.where(is_rt, 0, counts["retweet_count"]).astype(str), pa.string()),
+        "quote_count": _str(np.where(is_rt, 0, counts["quote_count"])),
+        "reply_count": _str(np.where(is_rt, 0, counts["reply_count"])),
+        "like_count": _str(likes),
+        "retweet_count": _str(np.where(is_rt, 0, counts["retweet_count"])),
         "hashtags": _literal_list(batch.column("tags")),
         "urls": _literal_list(batch.column("urls")),
         "user_mentions": _literal_list(mention_ids),
