@@ -45,7 +45,7 @@ import pyarrow.compute as pc
 from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_PROMINENT, ROLE_SOURCE, make_profiles
 from .domains import SPOOF_CLASSES, spoof_domain
 from .handles import LOOKALIKE_CLASSES, default_handle, lookalike_handle
-from .organic import build_originals, pick_weighted
+from .organic import build_originals, expected_posts, pick_weighted
 from .posts import Numbering, concat_batches, repost_rows, with_engagement
 from .streams import stream
 from .text import EMOJI, LANGS, join_ids, light_edits, script_variants
@@ -180,6 +180,22 @@ def _batch(world, rng: np.random.Generator, n: int, langs: tuple[int, ...], day_
     return idx, int(created.min()), int(created.max())
 
 
+def _batch_group(world, rng: np.random.Generator, gid: str, op: Operation, tactic: str, n: int, langs: tuple[int, ...],
+                 days_before: tuple[int, int], template: str, stock: int, cover: float) -> Group:
+    """A group doing ``tactic``: a persona batch when persona batches are planted, else
+    accounts with ordinary profiles created over the years."""
+    cfg = world.cfg
+    on = set(cfg.tactics)
+    if "persona_batch" in on:
+        day = cfg.t0 - int(rng.integers(*days_before)) * _DAY
+        members, c0, c1 = _batch(world, rng, n, langs, (day // _DAY) * _DAY, template, stock=stock, cover=cover)
+    else:
+        members = _members(world, rng, n, langs, cfg.t0 - 4 * 365 * _DAY, cfg.t0 - days_before[0] * _DAY, cover)
+        c0 = c1 = None
+    tactics = tuple(t for t in (tactic, "persona_batch") if t in on)
+    return Group(gid, op.name, tactics, members, op.source, c0, c1)
+
+
 class _ScratchRegistry:
     """A handle registry that reserves nothing (for display names made via ``make_profiles``)."""
 
@@ -274,14 +290,8 @@ def plan_campaigns(world) -> CampaignPlan:
         tactics = ("flood", "copy_paste") if "copy_paste" in on else ("flood",)
         groups["op1-F"] = Group("op1-F", "op1", tactics, np.concatenate([m_new, m_old]), op1.source)
     if "co_repost" in on or persona:
-        n = cfg.group_size(30, 10)
-        if persona:
-            day = cfg.t0 - int(rng.integers(60, 240)) * _DAY
-            members, c0, c1 = _batch(world, rng, n, (FA, EN), (day // _DAY) * _DAY, "default", stock=0, cover=0.4)
-        else:
-            members, c0, c1 = _members(world, rng, n, (FA, EN), cfg.t0 - 4 * 365 * _DAY, cfg.t0 - 30 * _DAY, 0.4), None, None
-        tactics = tuple(t for t in ("co_repost", "persona_batch") if t in on)
-        groups["op1-R"] = Group("op1-R", "op1", tactics, members, op1.source, c0, c1)
+        groups["op1-R"] = _batch_group(world, rng, "op1-R", op1, "co_repost", cfg.group_size(30, 10), (FA, EN),
+                                       (60, 240), "default", stock=0, cover=0.4)
     if "copy_paste" in on:
         n = cfg.group_size(20, 8)
         groups["op1-P"] = Group("op1-P", "op1", ("copy_paste",),
@@ -293,12 +303,11 @@ def plan_campaigns(world) -> CampaignPlan:
         pool = np.array([p for p in pool if int(p) not in taken])
         members = rng.choice(pool, size=n, replace=False)
         g = Group("op1-L", "op1", ("laundering",), np.sort(members), op1.source)
+        acc.role[g.members] = ROLE_CAMPAIGN  # never drawn again as an ordinary bystander
         # an established voice: active enough for a timeline, aligned share drawn per account
-        total_w = acc.activity.sum()
-        organic_posts = cfg.posts * 0.93
+        per_activity = expected_posts(acc, np.arange(acc.n), cfg.posts * 0.93).sum() / acc.activity.sum()
         for m in g.members:
-            want = rng.uniform(40, 120)
-            acc.activity[m] = want / organic_posts * total_w
+            acc.activity[m] = rng.uniform(40, 120) / per_activity
             g.detail[int(m)] = f"planned_share={rng.uniform(0.10, 0.30):.2f}"
         groups["op1-L"] = g
 
@@ -316,14 +325,8 @@ def plan_campaigns(world) -> CampaignPlan:
         groups["op2-K"] = Group("op2-K", "op2", ("co_link",),
                                 _members(world, rng, n, (RU, ES, EN), cfg.t0 - 4 * 365 * _DAY, cfg.t0 - 20 * _DAY, 0.5), op2.source)
     if "spoofed_outlet" in on or persona:
-        n = cfg.group_size(15, 8)
-        if persona:
-            day = cfg.t0 - int(rng.integers(20, 120)) * _DAY
-            members, c0, c1 = _batch(world, rng, n, (RU, ES), (day // _DAY) * _DAY, "stem_digits", stock=1, cover=0.3)
-        else:
-            members, c0, c1 = _members(world, rng, n, (RU, ES), cfg.t0 - 3 * 365 * _DAY, cfg.t0 - 20 * _DAY, 0.3), None, None
-        tactics = tuple(t for t in ("spoofed_outlet", "persona_batch") if t in on)
-        groups["op2-S"] = Group("op2-S", "op2", tactics, members, op2.source, c0, c1)
+        groups["op2-S"] = _batch_group(world, rng, "op2-S", op2, "spoofed_outlet", cfg.group_size(15, 8), (RU, ES),
+                                       (20, 120), "stem_digits", stock=1, cover=0.3)
     if "spoofed_outlet" in on:
         classes = list(SPOOF_CLASSES)
         rng.shuffle(classes)
@@ -344,7 +347,8 @@ def plan_campaigns(world) -> CampaignPlan:
                 if made == 2:
                     break
     if "impersonator" in on:
-        g = Group("op2-I", "op2", ("impersonator",), np.zeros(0, np.int64))
+        tactics = ("impersonator", "copy_paste") if "copy_paste" in on else ("impersonator",)
+        g = Group("op2-I", "op2", tactics, np.zeros(0, np.int64))
         g.members = _impersonators(world, rng, cfg.group_size(10, 6), g)
         groups["op2-I"] = g
     if persona:
@@ -352,6 +356,11 @@ def plan_campaigns(world) -> CampaignPlan:
         day = cfg.t0 + int(rng.integers(1, 3)) * _DAY
         members, c0, c1 = _batch(world, rng, n, (RU, ES, EN), day, "stem_name", stock=2, cover=0.3)
         groups["op2-B3"] = Group("op2-B3", "op2", ("persona_batch",), members, op2.source, c0, c1)
+    # the sources post the operations' lines (copy-paste) and op2's links just before op2-K
+    for op, tactics in ((op1, ("copy_paste",)), (op2, ("co_link", "copy_paste"))):
+        tactics = tuple(t for t in tactics if t in on and (t != "co_link" or "op2-K" in groups))
+        if tactics:
+            groups[f"{op.name}-source"] = Group(f"{op.name}-source", op.name, tactics, np.array([op.source]))
     return CampaignPlan(ops, groups)
 
 
@@ -382,6 +391,12 @@ def _variants(world, rng: np.random.Generator, op: Operation, langs: np.ndarray,
         for r, s in zip(rows, txt.to_pylist()):
             out[r] = s
     return pa.array(out, pa.string())
+
+
+def _lines(world, rng: np.random.Generator, op: Operation, langs: np.ndarray) -> pa.StringArray:
+    """What an operation's own accounts write: copies of its lines when copy-paste is planted,
+    else ordinary-looking text."""
+    return _variants(world, rng, op, langs) if "copy_paste" in world.cfg.tactics else _free_text(world, rng, langs)
 
 
 def _free_text(world, rng, langs: np.ndarray, lo: int = 5, hi: int = 16) -> pa.StringArray:
@@ -443,7 +458,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     t_src = np.where(inside, _times_in(rng, op1.windows, n_src), cfg.t0 + rng.integers(3600, cfg.days * _DAY - 3 * 3600, size=n_src))
     langs = np.full(n_src, FA, np.int8)
     langs[rng.random(n_src) < 0.3] = EN
-    s1 = originals_of("op1-source", np.full(n_src, op1.source), np.sort(t_src), langs, _variants(world, rng, op1, langs),
+    originals_of("op1-source", np.full(n_src, op1.source), np.sort(t_src), langs, _lines(world, rng, op1, langs),
                       tag_ids=_tag_matrix(n_src, np.where(rng.random(n_src) < 0.5, op1.tags[1], -1)))
 
     # op1-F: the flood
@@ -501,12 +516,11 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     laundering_planned = {}
     if "op1-L" in G:
         g = G["op1-L"]
-        total_w = acc.activity.sum()
+        expected = expected_posts(acc, g.members, cfg.posts * 0.93)
         rows_a, rows_t = [], []
-        for m in g.members:
+        for m, e in zip(g.members, expected):
             share = float(g.detail[int(m)].split("=")[1])
-            expected = acc.activity[m] / total_w * cfg.posts * 0.93
-            k = max(4, int(round(share / (1 - share) * expected)))
+            k = max(4, int(round(share / (1 - share) * e)))
             laundering_planned[int(m)] = k
             rows_a.append(np.full(k, m))
             rows_t.append(_times_in(rng, op1.windows, k))
@@ -520,7 +534,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     t_links = np.sort(_times_in(rng, op2.windows, n_links))
     link_urls = [_site_url(rng, world, op2.sites[i % len(op2.sites)], t) for i, t in enumerate(t_links)]
     langs = rng.choice([RU, ES, EN], size=n_links).astype(np.int8)
-    s2 = originals_of("op2-source", np.full(n_links, op2.source), t_links, langs, _variants(world, rng, op2, langs),
+    originals_of("op2-source", np.full(n_links, op2.source), t_links, langs, _lines(world, rng, op2, langs),
                       tag_ids=_tag_matrix(n_links, np.where(langs == ES, op2.tags[1], op2.tags[0])), url=link_urls)
 
     if "op2-K" in G:
@@ -570,17 +584,16 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         langs[~np.isin(langs, list(op2.templates))] = EN
         with_link = rng.random(len(authors)) < 0.2
         url = [link_urls[int(rng.integers(0, n_links))] if w else "" for w in with_link]
-        imp = originals_of("op2-I", authors, times, langs, _variants(world, rng, op2, langs), url=url)
+        imp = originals_of("op2-I", authors, times, langs, _lines(world, rng, op2, langs), url=url)
 
     # organic echo: ordinary people using the flood tag in the flood window
-    echo_tag = None
     if flood is not None and "campaign_echo" in cfg.traps:
         fs, fe, _ = next(w for w in op1.windows if w[2] == "flood")
         k = max(10, int(0.05 * flood.num_rows))
         pool_w = np.sqrt(acc.activity) * (acc.role == ROLE_ORGANIC) * (acc.created < fs)
         authors = pick_weighted(rng, pool_w, k)
         langs = acc.lang[authors]
-        echo_tag = originals_of("echo-tag", authors, fs + rng.integers(0, fe - fs, size=k), langs, _free_text(world, rng, langs),
+        originals_of("echo-tag", authors, fs + rng.integers(0, fe - fs, size=k), langs, _free_text(world, rng, langs),
                                 tag_ids=_tag_matrix(k, op1.tags[0]))
         world.trap(np.unique(authors), "campaign_echo", "used the flood hashtag in its window")
 
@@ -646,9 +659,8 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         k = max(10, int(0.04 * len(cand)))
         rows = rng.choice(cand, size=k)
         pool_w = np.sqrt(acc.activity) * (acc.role == ROLE_ORGANIC)
-        taken = set(G["op1-L"].members.tolist()) if "op1-L" in G else set()
         who = pick_weighted(rng, pool_w, k)
-        ok = np.array([w not in taken for w in who], bool) & (acc.created[who] < o_t[rows])
+        ok = acc.created[who] < o_t[rows]
         rows, who = rows[ok], who[ok]
         _, first = np.unique(who, return_index=True)
         rows, who = rows[np.sort(first)], who[np.sort(first)]

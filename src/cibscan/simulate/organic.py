@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 from .posts import POST, QUOTE, REPLY, Numbering, concat_batches, make_batch, repost_rows
 from .text import EMOJI, join_ids, join_parts, lists_of, random_codes
 
-__all__ = ["generate_day", "build_originals", "compose_originals", "diurnal_times", "DIURNAL", "pick_weighted", "Article"]
+__all__ = ["generate_day", "expected_posts", "build_originals", "compose_originals", "diurnal_times", "DIURNAL", "pick_weighted", "Article"]
 
 #: relative activity per local hour (0-23): quiet nights, evening peak
 DIURNAL = np.array([0.55, 0.35, 0.22, 0.15, 0.13, 0.2, 0.4, 0.7, 0.95, 1.05, 1.05, 1.1,
@@ -44,6 +44,24 @@ SHARE = {  # composition of a day's organic posts
 }
 _TAG_COUNTS = np.array([0.72, 0.18, 0.07, 0.03])
 _UTM = "?utm_source=twitter&utm_medium=social"
+#: fans repost their celebrity after a log-normal delay with this median (a minute or less
+#: for about one repost in eight)
+FAN_DELAY_MEDIAN_S = 240
+#: how much likelier a celebrity's post is to start a hub cascade than its followers alone say
+CELEBRITY_VIRAL_BOOST = 30.0
+
+
+def expected_posts(acc, idx: np.ndarray, organic_total: float) -> np.ndarray:
+    """About how many organic posts accounts ``idx`` will get: their share of each weight the
+    day generator draws authors by (originals, replies and quotes by activity; casual reposts
+    by activity x repost affinity; hub cascades by its square root x affinity), ignoring
+    creation dates."""
+    a, r = acc.activity, acc.rt_affinity
+    reposts = SHARE["repost"]
+    own = 1 - reposts
+    return organic_total * (own * a[idx] / a.sum()
+                            + 0.4 * reposts * a[idx] * r[idx] / (a * r).sum()
+                            + 0.6 * reposts * np.sqrt(a[idx]) * r[idx] / (np.sqrt(a) * r).sum())
 
 
 def pick_weighted(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:
@@ -286,7 +304,7 @@ def _fan_reposts(world, rng, originals: pa.Table):
             continue
         rows_out.append(np.full(k, r))
         who_out.append(fans[go])
-        t_out.append(t[r] + _lognormal_delay(rng, k, 120, 1.0))
+        t_out.append(t[r] + _lognormal_delay(rng, k, FAN_DELAY_MEDIAN_S, 1.2))
     if not rows_out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(rows_out), np.concatenate(who_out), np.concatenate(t_out)
@@ -405,7 +423,9 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
     ctypes = cat(ctypes)
     originals = compose_originals(world, rng, numbering, cat(authors), cat(times), ctypes, art, cat(article_idx),
                                   cat(forced), pa.array(meme_text, pa.string()))
-    boost = np.where(ctypes == TREND, 3.0, 1.0)  # trending posts go viral more often
+    # trending posts go viral more often; a celebrity's posts nearly always do
+    all_authors = cat(authors)
+    boost = np.where(ctypes == TREND, 3.0, 1.0) * np.where(np.isin(all_authors, world.celebrities), CELEBRITY_VIRAL_BOOST, 1.0)
 
     # reposts: fans first, then hub cascades, then casual; one repost per account and post
     parts = []

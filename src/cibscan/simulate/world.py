@@ -206,7 +206,7 @@ def _fans(world: World, rng: np.random.Generator) -> None:
     per = max(5, int(0.004 * acc.n))
     for c in celebs:
         fans = rng.choice(pool, size=min(per, len(pool)), replace=False)
-        p = rng.uniform(0.3, 0.8, size=len(fans))
+        p = rng.uniform(0.15, 0.6, size=len(fans))
         world.fans[int(c)] = (fans, p)
     world.celebrities = np.array(celebs, dtype=np.int64)
 
