@@ -58,6 +58,7 @@ from ..lookalike import (
     is_mixed_script,
     name_similarity,
     scripts_of,
+    spells_handle,
     visible,
 )
 from ..lookalike.handles import match_handles
@@ -287,8 +288,12 @@ class Impersonation(Detector):
             cls = "same_avatar"
         sim = name_similarity(o_name, c_name)
         if sim >= p["name_threshold"]:
-            signals += 1
-            reasons.append(f"same display name (similarity {sim:.2f})")
+            if spells_handle(o_name, o_handle) and spells_handle(c_name, c_handle):
+                # both names only spell out their handles: the handle match already says it
+                reasons.append(f"same display name (similarity {sim:.2f}), but both names spell out their handles: not counted twice")
+            else:
+                signals += 1
+                reasons.append(f"same display name (similarity {sim:.2f})")
         avatar_kind, avatar_d = None, None
         if pair.pdq_distance is not None and pair.pdq_distance <= p["pdq_match"]:
             avatar_kind, avatar_d = "pdq", pair.pdq_distance

@@ -8,7 +8,7 @@ Small helpers, each in a module named for what it holds; the detectors
 from .confusables import CONFUSABLES_VERSION, EXTRA_MAP, confusable_chars, handle_key, handle_keys, load_confusables, plain_key, skeleton
 from .display import visible
 from .domains import DomainMatch, OutletMatcher, decode_idna, host_of, registered_domain, split_domain
-from .names import bio_overlap, name_key, name_similarity, word_set
+from .names import bio_overlap, name_key, name_similarity, spells_handle, word_set
 from .edits import LOOKALIKE_CLASSES, classify_edit, max_edits_for, osa_distance, strip_separators
 from .scripts import is_mixed_script, script_of, scripts_of
 from .symdel import DeletionIndex, deletion_hashes, iter_deletions
@@ -37,6 +37,7 @@ __all__ = [
     "max_edits_for",
     "name_key",
     "name_similarity",
+    "spells_handle",
     "bio_overlap",
     "word_set",
     "osa_distance",

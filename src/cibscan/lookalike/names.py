@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from .confusables import skeleton
+from .confusables import plain_key, skeleton
 
-__all__ = ["name_key", "name_similarity", "word_set", "bio_overlap"]
+__all__ = ["name_key", "name_similarity", "spells_handle", "word_set", "bio_overlap"]
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _MIN_WORD = 3
@@ -46,6 +46,20 @@ def name_similarity(a: str | None, b: str | None) -> float:
     if not ka or not kb:
         return 0.0
     return fuzz.token_sort_ratio(ka, kb) / 100.0
+
+
+def spells_handle(name: str | None, handle: str | None, threshold: float = 0.9) -> bool:
+    """Whether a display name only spells out the handle (``Joe Biden`` for ``joebiden``,
+    ``Y. Fenku`` for ``y_fenku``): compared without spaces, separators, case or accents.
+
+    >>> spells_handle("Joe Biden", "JoeBiden"), spells_handle("Joe Biden", "POTUS")
+    (True, False)
+    """
+    if not name or not handle:
+        return False
+    # plain keys (no rn/m-style maps): a one-letter change must keep its full weight here
+    a, b = _NON_WORD.sub("", plain_key(name)), _NON_WORD.sub("", plain_key(handle))
+    return bool(a and b) and fuzz.ratio(a, b) / 100.0 >= threshold
 
 
 def word_set(text: str | None) -> frozenset[str]:
