@@ -133,3 +133,32 @@ def permute_domain(domain: str, cls: str, rng: random.Random) -> str | None:
         return f"{brand}.{rng.choice([t for t in TLDS if t != suffix])}"
     p = permute(brand, cls, rng, unicode_homoglyphs=True, sep="-")
     return None if p is None or p == brand else f"{p}.{suffix}"
+
+
+_SYLLABLES = ("ka ri mo ne lu sa ta po vi de zo ha mi ru ke no ya fe bo li an el or us in ax ber ton mar kel dor "
+              "sha lin vek ros tam jen kor dal").split()
+
+
+def diverse_handles(n: int, seed: int = 0) -> list[str]:
+    """``n`` distinct handles for benchmarks: a third real-style (names, words, digits), two
+    thirds pronounceable pseudo-words with optional digits/separators, as large handle sets are."""
+    rng = random.Random(seed)
+    out: list[str] = []
+    seen: set[str] = set()
+    names = real_style_handles(min(n // 3, 150_000), seed=seed)
+    for h in names:
+        seen.add(h.lower())
+        out.append(h)
+    while len(out) < n:
+        w = "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 5)))
+        r = rng.random()
+        if r < 0.3:
+            w += str(rng.randrange(1, 10_000))
+        elif r < 0.45:
+            w = w[: len(w) // 2] + "_" + w[len(w) // 2:]
+        w = w[:15]
+        if w not in seen:
+            seen.add(w)
+            out.append(w.capitalize() if rng.random() < 0.2 else w)
+    rng.shuffle(out)
+    return out
