@@ -48,8 +48,7 @@ def test_deletion_hashes_match_python_deletions():
     for i, h in zip(got["i"], got["h"]):
         per.setdefault(i, set()).add(h)
     for i, (w, k) in enumerate(zip(words, [2, 1, 1, 0])):
-        expected = {ibis.literal(s).hash().execute() for s in iter_deletions(w, k)}
-        assert per[i] == expected, w
+        assert per[i] == set(iter_deletions(w, k)), w
 
 
 def test_name_similarity_and_bio_overlap():

@@ -177,7 +177,8 @@ class Impersonation(Detector):
     def _handle_pairs(self, ws, p, orig: list[_Original], keys: list[tuple[str, ...]]) -> dict[tuple[int, int], _Pair]:
         """Pairs (original, account) whose handle keys are within the edit budget."""
         okeys = [handle_keys(o.handle) if o.handle else ("",) for o in orig]
-        found = match_handles(okeys, keys, con=ws.con, long_from=p["long_handle"], min_edit_length=p["min_edit_length"])
+        # keys are computed in Python, so the join runs in its own in-memory engine
+        found = match_handles(okeys, keys, long_from=p["long_handle"], min_edit_length=p["min_edit_length"])
         return {(o, c): _Pair(o, c, edit_distance=d) for o, c, d in found}
 
     def _avatar_pairs(self, p, orig: list[_Original], avatars: dict[int, _Avatar]) -> dict[tuple[int, int], _Pair]:

@@ -96,21 +96,24 @@ class DeletionIndex:
 
 
 def deletion_hashes(table: ibis.Table, key: str, max_edits: str) -> ibis.Table:
-    """Rows ``(<other columns>, h)``: one per distinct deletion variant of ``table[key]``
-    with up to ``table[max_edits]`` (0, 1 or 2) characters deleted, as an int64 hash.
+    """Rows ``(<other columns>, h, n_deleted)``: one per deletion variant ``h`` of
+    ``table[key]`` with up to ``table[max_edits]`` (0, 1 or 2) characters deleted, and how
+    many characters were deleted (a pair within k edits meets on a variant with at most k
+    deletions on each side, so joins may drop variants deleted more than the budget).
 
-    Join two such expressions on ``h`` to get candidate pairs within the edit budget (hash
-    collisions only add candidates, which exact verification removes). Written in Ibis so it
-    runs in the workspace engine; ``substr`` offsets are 0-based.
+    Join two such expressions on ``h`` to get candidate pairs within the edit budget, then
+    verify them with an exact distance. (The variants stay strings: Ibis' int64 ``hash()``
+    round-trips through a BIT cast on DuckDB, which cost more than the string join saves.)
+    Written in Ibis so it runs in any backend; ``substr`` offsets are 0-based.
     """
     keep = [c for c in table.columns if c not in (key, max_edits)]
     k = table[key]
-    d0 = table.select(*keep, h=k.hash())
+    d0 = table.select(*keep, h=k, n_deleted=ibis.literal(0, "int8"))
     t1 = table.filter(table[max_edits] >= 1, k.length() > 0)
     t1 = t1.select(*keep, _key=t1[key], _me=t1[max_edits], _i=ibis.range(0, t1[key].length()).unnest())
-    d1 = t1.select(*keep, h=(t1._key.substr(0, t1._i) + t1._key.substr(t1._i + 1)).hash())
+    d1 = t1.select(*keep, h=t1._key.substr(0, t1._i) + t1._key.substr(t1._i + 1), n_deleted=ibis.literal(1, "int8"))
     t2 = t1.filter(t1._me >= 2)
     t2 = t2.select(*keep, "_key", "_i", _j=ibis.range(t2._i + 1, t2._key.length()).unnest())
     d2 = t2.select(*keep, h=(t2._key.substr(0, t2._i) + t2._key.substr(t2._i + 1, t2._j - t2._i - 1)
-                             + t2._key.substr(t2._j + 1)).hash())
+                             + t2._key.substr(t2._j + 1)), n_deleted=ibis.literal(2, "int8"))
     return d0.union(d1).union(d2)
