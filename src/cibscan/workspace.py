@@ -247,6 +247,72 @@ class Workspace:
         )
         return CommitCounts(n_posts, n_accounts, n_rejects, dups)
 
+    # -- image hashes (owner: impersonation) ---------------------------------------------
+    def add_image_hashes(self, rows: pa.Table, rejects: list[dict], *, kind: str, path: str, sha256: str) -> dict[str, int]:
+        """Store hashed image files (``cibscan.images.IMAGE_HASHES_SCHEMA`` rows keyed by file
+        stem) in one transaction: the table ``image_hashes`` (a file hashed again replaces its
+        row), ``accounts.avatar_hash`` (``pdq:<hex>``) for avatars, ``posts.media_hashes`` for
+        media (a post matches when its id, or the stem of one of its ``media_urls``, is the
+        file stem), a ``sources`` row (format ``images``) and ``rejects`` for unreadable files.
+
+        ``kind``: ``avatar``, ``media``, or ``auto`` (an avatar when the stem is an account id).
+        Returns counts: ``avatars`` (accounts updated), ``media_posts`` (posts updated),
+        ``unmatched`` (hashed files that matched nothing).
+        """
+        self._check_writable()
+        con = self.raw
+        choose = {"avatar": "'avatar'", "media": "'media'"}.get(
+            kind, "CASE WHEN n.id IN (SELECT account_id FROM accounts) THEN 'avatar' ELSE 'media' END")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS image_hashes (id VARCHAR, kind VARCHAR, file VARCHAR, pdq VARCHAR, "
+            "pdq_quality BIGINT, pdq_dihedral VARCHAR[], phash VARCHAR)"
+        )
+        con.register("_new_images", rows)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            source_id = self.next_source_id()
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _imgs AS SELECT n.* EXCLUDE (kind), {choose} AS kind FROM _new_images n")
+            con.execute("DELETE FROM image_hashes WHERE (id, kind) IN (SELECT (id, kind) FROM _imgs)")
+            con.execute("INSERT INTO image_hashes SELECT id, kind, file, pdq, pdq_quality, pdq_dihedral, phash FROM _imgs")
+            avatars = _affected(con.execute(
+                "UPDATE accounts SET avatar_hash = 'pdq:' || i.pdq FROM _imgs i WHERE i.kind = 'avatar' AND accounts.account_id = i.id"))
+            con.execute(
+                r"""CREATE OR REPLACE TEMP TABLE _media_map AS
+                    WITH keys AS (
+                      SELECT platform, post_id, post_id AS stem FROM posts
+                      UNION
+                      SELECT platform, post_id,
+                             regexp_extract(unnest(media_urls), '([^/?#]+?)(\.[A-Za-z0-9]{1,5})?([?#].*)?$', 1) AS stem
+                      FROM posts WHERE len(media_urls) > 0
+                    )
+                    SELECT k.platform, k.post_id, list_sort(list_distinct(list('pdq:' || i.pdq))) AS h, list(DISTINCT i.id) AS ids
+                    FROM keys k JOIN _imgs i ON i.kind = 'media' AND i.id = k.stem
+                    GROUP BY k.platform, k.post_id"""
+            )
+            media_posts = _affected(con.execute(
+                "UPDATE posts SET media_hashes = list_sort(list_distinct(list_concat(posts.media_hashes, m.h))) "
+                "FROM _media_map m WHERE posts.platform = m.platform AND posts.post_id = m.post_id"))
+            unmatched = con.execute(
+                """SELECT count(*) FROM _imgs i WHERE
+                     (i.kind = 'avatar' AND i.id NOT IN (SELECT account_id FROM accounts))
+                  OR (i.kind = 'media' AND i.id NOT IN (SELECT unnest(ids) FROM _media_map))"""
+            ).fetchall()[0][0]
+            for r in rejects:
+                con.execute("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)",
+                            [source_id, path, f"file {r['file']}", r["reason"], r["detail"], r["file"]])
+            con.execute(
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [source_id, path, sha256, 0, "images", datetime.now(timezone.utc).replace(tzinfo=None), 0, 0, len(rejects), 0],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("_new_images")
+            con.execute("DROP TABLE IF EXISTS _imgs; DROP TABLE IF EXISTS _media_map")
+        return {"avatars": avatars, "media_posts": media_posts, "unmatched": int(unmatched)}
+
     # -- summary -------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
         """What the workspace holds: counts per platform and format, time span, rejects by

@@ -17,6 +17,8 @@ from . import info as _info  # noqa: F401,E402
 from . import ingest as _ingest  # noqa: F401,E402
 from . import report as _report  # noqa: F401,E402
 from . import run as _run  # noqa: F401,E402
+from . import simulate as _simulate  # noqa: F401,E402
+from . import demo as _demo  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 

@@ -62,6 +62,9 @@ def ingest_command(
     map: Annotated[Optional[list[str]], typer.Option("--map", help="Column mapping for a generic table: canonical=column (repeatable), e.g. --map post_id=content_id.")] = None,
     map_file: Annotated[Optional[str], typer.Option("--map-file", help="JSON file of canonical=column pairs for a generic table.")] = None,
     platform: Annotated[Optional[str], typer.Option("--platform", help="Platform name for a generic table (default: 'generic').")] = None,
+    images: Annotated[Optional[str], typer.Option("--images", help="Folder of avatar/media images to hash (file name without extension = account id, post id or media file name).")] = None,
+    images_kind: Annotated[str, typer.Option("--images-kind", help="What the --images files are: auto (avatar when the name is an account id), avatar or media.")] = "auto",
+    watchlist: Annotated[Optional[str], typer.Option("--watchlist", help="Watchlist CSV/JSON lines of accounts and outlets to protect from impersonation (stored in the workspace).")] = None,
 ) -> None:
     """Read export files into the workspace. Bad records go to `rejects`; nothing stops the run.
 
@@ -76,3 +79,7 @@ def ingest_command(
         options["platform"] = platform
     report = run_ingest(workspace, paths, format=format, options=options)
     print_ingest_report(report, workspace)
+    if images or watchlist:
+        from .images import run_images_and_watchlist
+
+        run_images_and_watchlist(workspace, images, images_kind, watchlist)

@@ -69,3 +69,11 @@ def run_scan(
         results[n] = d.detect(ws, progress=progress)
         store_findings(ws, {n: results[n]})
     return results
+
+# impersonation: lookalike identities and spoofed outlets (independent of other detectors)
+from .impersonation import Impersonation  # noqa: E402
+
+DETECTORS[Impersonation.name] = Impersonation
+from .spoofed_domains import SpoofedDomains  # noqa: E402
+
+DETECTORS[SpoofedDomains.name] = SpoofedDomains
