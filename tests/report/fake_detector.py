@@ -28,8 +28,12 @@ class SameUrl(Detector):
         return self.findings(p, items)
 
 def register(monkeypatch) -> None:
+    """Make ``SameUrl`` the only registered detector for the test, so pipeline tests do not
+    change meaning as real detectors are added."""
     from cibscan.detect import DETECTORS
 
+    for name in list(DETECTORS):
+        monkeypatch.delitem(DETECTORS, name)
     monkeypatch.setitem(DETECTORS, "sameurl", SameUrl)
 
 __all__ = ["SameUrl", "register"]
