@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..schema import ACCOUNTS, POST_KINDS, POSTS, REJECTS, Column, arrow_schema
-from .base import Account, Post, RecordError
+from .base import Account, Part, Post, RecordError, Reject
 
 __all__ = ["StagingWriter", "coerce_post", "coerce_account", "reason_key", "SEQ"]
 
@@ -142,9 +142,29 @@ class StagingWriter:
         self._parts: Counter[str] = Counter()
         os.makedirs(folder, exist_ok=True)
 
-    def add_unit_records(self, position: str, raw: str, records: list[Post | Account]) -> None:
+    def add_unit_records(self, position: str, raw: str, records: list) -> None:
         """Add the records parsed from one unit; if any cannot be coerced the unit is rejected
-        whole (its raw text is kept), so a unit is either fully in or fully out."""
+        whole (its raw text is kept), so a unit is either fully in or fully out.
+
+        ``Part`` and ``Reject`` items (see ``cibscan.ingest.base``) are the exception: each part
+        is kept or rejected on its own, at ``<position> <part.where>``; the unit's other
+        records then form one more all-or-nothing group.
+        """
+        parts = [r for r in records if isinstance(r, (Part, Reject))]
+        if not parts:
+            self._add_group(position, raw, records)
+            return
+        loose = [r for r in records if not isinstance(r, (Part, Reject))]
+        if loose:
+            self._add_group(position, raw, loose)
+        for part in parts:
+            where = f"{position} {part.where}" if part.where else position
+            if isinstance(part, Reject):
+                self.reject(where, part.raw, part.reason)
+            else:
+                self._add_group(where, part.raw, part.records)
+
+    def _add_group(self, position: str, raw: str, records: list[Post | Account]) -> None:
         rows: list[tuple[str, dict]] = []
         try:
             for rec in records:
