@@ -49,8 +49,8 @@ def test_first_json_value_of_array_with_bom_in_gzip(tmp_path):
 
 
 @pytest.mark.parametrize("name, fmt", [
-    ("x-v2.jsonl", "x-v2"), ("x-v2.flat.jsonl", "x-v2"), ("x-v1.jsonl", "x-v1"), ("x-v1.array.json", "x-v1"),
-    ("bluesky.jsonl", "bluesky"), ("telegram.json", "telegram"), ("telegram.all-data.json", "telegram"),
+    ("x-v2.jsonl", "x-v2"), ("x-v2-flat.jsonl", "x-v2"), ("x-v1.jsonl", "x-v1"), ("x-v1-array.json", "x-v1"),
+    ("bluesky.jsonl", "bluesky"), ("telegram.json", "telegram"), ("telegram-all-data.json", "telegram"),
 ])
 def test_each_sample_is_claimed_by_exactly_its_adapter(name, fmt):
     sample = Sample.of(str(SAMPLES / name))
@@ -67,3 +67,15 @@ def test_csv_and_generic_json_are_not_claimed(tmp_path):
     array.write_text('[{"name": "x", "type": "public_channel"}]', encoding="utf-8")
     for path in (csv, generic, array):
         assert not any(a.sniff(Sample.of(str(path))) for a in JSON_ADAPTERS), path.name
+
+
+@pytest.mark.parametrize("name", ["x-v2", "x-v1", "bluesky", "telegram"])
+def test_sample_counts_match_expect_file(ws, name):
+    """``<name>.expect.json`` states what the sample gives (the adapter conformance suite's
+    convention for samples that hold records meant to be rejected)."""
+    import json
+
+    expect = json.loads((SAMPLES / f"{name}.expect.json").read_text())
+    [path] = [p for p in SAMPLES.glob(f"{name}.*") if not p.name.endswith(".expect.json")]
+    r = ws.ingest([str(path)]).files[0]
+    assert {k: getattr(r, k) for k in expect} == expect

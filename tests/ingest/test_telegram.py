@@ -31,9 +31,8 @@ def test_channel_export_exact_rows(ws):
     assert posts[f"{CH}/3"] == post_row(
         post_id=f"{CH}/3", account_id=CH, created_at=datetime(2022, 2, 24, 6, 1), text="Смотрите видео", kind="repost",
         ref_post_id=FORWARD, media_urls=["photos/photo_1@24-02-2022_09-01-00.jpg"])
-    # the control character Telegram escapes as \x0B (not JSON) is read back
     assert posts[f"{CH}/4"] == post_row(
-        post_id=f"{CH}/4", account_id=CH, created_at=datetime(2022, 2, 24, 6, 2), text="Обновление: строка\x0bвторая конец",
+        post_id=f"{CH}/4", account_id=CH, created_at=datetime(2022, 2, 24, 6, 2), text="Обновление: вторая версия",
         kind="reply", ref_post_id=f"{CH}/2")
     assert posts[f"{CH}/5"]["kind"] == "repost" and len(posts[f"{CH}/5"]["text"]) == 4500  # hidden source, long text
     assert posts[f"{CH}/6"]["text"] is None and posts[f"{CH}/6"]["media_urls"] == []  # file not saved: no address
@@ -49,7 +48,7 @@ def test_channel_export_exact_rows(ws):
 
 
 def test_export_all_data(ws):
-    path = SAMPLES / "telegram.all-data.json"
+    path = SAMPLES / "telegram-all-data.json"
     assert detect_adapter(Sample.of(str(path))).name == "telegram"
     r = ws.ingest([str(path)]).files[0]
     assert (r.posts, r.accounts, r.rejects) == (4, 4, 1)
@@ -104,6 +103,16 @@ def test_traps(ws, tmp_path):
     assert r.accounts == 2  # the channel header and user7
 
 
+def test_invalid_control_escapes_are_read(ws, tmp_path):
+    """Telegram Desktop writes control characters other than \\n \\r \\t as ``\\xHH``, which is not
+    JSON; the export must still be read, with the character restored."""
+    p = _export(tmp_path, [{"id": 1, "type": "message", "date_unixtime": "1", "from_id": "channel42", "text": "CTRL"}])
+    p.write_text(p.read_text(encoding="utf-8").replace("CTRL", "a\\x0Bb \\\\x41"), encoding="utf-8")
+    assert detect_adapter(Sample.of(str(p))).name == "telegram"
+    ws.ingest([str(p)])
+    assert rows(ws, "posts")[0]["text"] == "a\x0bb \\x41"
+
+
 def test_group_message_without_author_is_rejected(ws, tmp_path):
     path = _export(tmp_path, [{"id": 1, "type": "message", "date_unixtime": "1", "text": "who?"}], type="private_group")
     ws.ingest([str(path)])
@@ -153,5 +162,5 @@ def test_sniff_is_specific(tmp_path):
     assert not sniff({"name": "x", "type": "book", "id": 1, "messages": []})  # not a chat type
     assert not sniff({"type": "FeatureCollection", "features": []})
     assert not sniff({"about": "x", "version": 2})
-    for other in ("x-v2.jsonl", "x-v1.jsonl", "x-v1.array.json", "bluesky.jsonl"):
+    for other in ("x-v2.jsonl", "x-v1.jsonl", "x-v1-array.json", "bluesky.jsonl"):
         assert not Telegram.sniff(Sample.of(str(SAMPLES / other)))

@@ -55,7 +55,7 @@ def test_sample_stream_exact_rows(ws):
 
 
 def test_json_array_file(ws):
-    path = SAMPLES / "x-v1.array.json"
+    path = SAMPLES / "x-v1-array.json"
     assert detect_adapter(Sample.of(str(path))).name == "x-v1"
     r = ws.ingest([str(path)]).files[0]
     assert (r.posts, r.accounts, r.rejects) == (2, 2, 0)
@@ -103,5 +103,5 @@ def test_sniff_is_specific(tmp_path):
     assert not sniff({"id": "1", "text": "v2", "author_id": "2", "created_at": "2023-01-01T00:00:00Z"})
     assert not sniff({"data": [{"id": "1", "text": "t"}]})
     assert not sniff({"user_id": "1", "text": "a generic table", "created_at": "2020-01-01"})
-    for other in ("x-v2.jsonl", "x-v2.flat.jsonl", "bluesky.jsonl", "telegram.json"):
+    for other in ("x-v2.jsonl", "x-v2-flat.jsonl", "bluesky.jsonl", "telegram.json"):
         assert not XV1.sniff(Sample.of(str(SAMPLES / other)))

@@ -74,7 +74,7 @@ def test_sample_responses_exact_rows(ws):
 
 def test_flatten_output_matches_responses(ws):
     """The same tweets as ``twarc2 flatten`` writes them give the same rows."""
-    path = SAMPLES / "x-v2.flat.jsonl"
+    path = SAMPLES / "x-v2-flat.jsonl"
     assert detect_adapter(Sample.of(str(path))).name == "x-v2"
     r = ws.ingest([str(path)]).files[0]
     assert (r.posts, r.accounts, r.rejects) == (4, 3, 0)

@@ -149,9 +149,9 @@ def _time(value: Any, fallbacks: tuple[Any, ...], field: str) -> datetime:
     fallback (the service's ``indexedAt`` or Jetstream's ``time_us``)."""
     error = None
     for v in (value, *fallbacks):
-        if isinstance(v, int) and not isinstance(v, bool) and v > 10**14:  # Jetstream microseconds
-            return datetime.fromtimestamp(v / 1e6, tz=timezone.utc).replace(tzinfo=None)
         try:
+            if isinstance(v, int) and not isinstance(v, bool) and v > 10**14:  # Jetstream microseconds
+                return _from_micros(v)
             t = parse_time(v, field)
         except RecordError as e:
             error = error or e
@@ -159,6 +159,13 @@ def _time(value: Any, fallbacks: tuple[Any, ...], field: str) -> datetime:
         if t is not None:
             return t
     raise error or RecordError(f"record without {field}")
+
+
+def _from_micros(us: int) -> datetime:
+    try:
+        return datetime.fromtimestamp(us / 1e6, tz=timezone.utc).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError) as e:
+        raise RecordError(f"time_us out of range ({us})") from e
 
 
 def parse_post_record(record: Any, uri: str, *fallback_times: Any) -> Post:

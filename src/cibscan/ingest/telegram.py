@@ -287,6 +287,8 @@ class Telegram(Adapter):
     platform = "telegram"
     description = "Telegram Desktop export result.json (a channel/chat, or 'export all data' with chats.list)"
     container = "json"
+    #: a single-chat export's messages (an "export all data" file nests them in chats.list)
+    json_items = ("messages.item", "messages")
 
     @classmethod
     def sniff(cls, sample: Sample) -> bool:

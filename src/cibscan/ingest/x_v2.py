@@ -105,7 +105,7 @@ def referenced_tweet(ref: Any) -> dict | None:
 
 def _reference(tweet: dict) -> tuple[str, str | None]:
     """(kind, referenced tweet id) by ``REFERENCE_KINDS`` priority."""
-    refs = {r.get("type"): r for r in as_list(tweet.get("referenced_tweets")) if isinstance(r, dict)}
+    refs = {r["type"]: r for r in as_list(tweet.get("referenced_tweets")) if isinstance(r, dict) and isinstance(r.get("type"), str)}
     for rtype, kind in REFERENCE_KINDS.items():
         if rtype in refs:
             ref_id = parse_id(refs[rtype].get("id"), f"referenced_tweets {rtype} id")
