@@ -19,11 +19,22 @@ def _plain(v):
     return v
 
 
-def rows(ws, table: str, key: str | None = None, drop=("platform", "source_id", "media_hashes")):
-    """The table as a list of dicts (or a dict keyed by ``key``), NaN/NaT as ``None``, lists
-    as lists, without the columns in ``drop``."""
+#: the columns the JSON adapters fill (``docs/schema.md``); columns other parts derive later
+#: (e.g. from ``urls``) are not compared by these checks
+COLUMNS = {
+    "posts": ("post_id", "account_id", "created_at", "text", "lang", "kind", "ref_post_id", "ref_account_id",
+              "hashtags", "urls", "mentions", "media_urls", "client"),
+    "accounts": ("account_id", "handle", "display_name", "description", "created_at", "followers", "following",
+                 "verified", "avatar_hash", "avatar_url", "url", "location", "lang"),
+    "rejects": ("source", "position", "reason", "detail", "raw"),
+}
+
+
+def rows(ws, table: str, key: str | None = None):
+    """The table as a list of dicts (or a dict keyed by ``key``) of its ``COLUMNS``, NaN/NaT
+    as ``None``, lists as lists."""
     df = ws.to_pandas(table)
-    out = [{c: _plain(r[c]) for c in df.columns if c not in drop} for _, r in df.iterrows()]
+    out = [{c: _plain(r[c]) for c in COLUMNS[table]} for _, r in df.iterrows()]
     return {r[key]: r for r in out} if key else out
 
 

@@ -32,6 +32,16 @@ def test_parts_are_kept_or_rejected_each_on_its_own(tmp_path):
         ("line 3 data[2]", "record holds no post or account", "{}"),
         ("line 3 errors[0]", "API error object, not a tweet", '{"title": "x"}'),
     ]
+    assert (w.units_accepted, w.units_rejected) == (1, 0)  # the unit counts once: some of it was kept
+
+
+def test_a_unit_with_nothing_kept_counts_as_rejected(tmp_path):
+    w = _writer(tmp_path)
+    w.add_unit_records("line 1", "r", [Reject("", "r", "stream notice, not a tweet (limit)")])
+    w.add_unit_records("line 2", "r", [Part("data[0]", "{}", [Account(account_id=None)]), Reject("errors[0]", "{}", "API error")])
+    w.reject("line 3", "{", "invalid JSON")
+    assert (w.units_accepted, w.units_rejected) == (0, 3)
+    assert len(_read(w, "rejects")) == 4
 
 
 def test_plain_records_stay_all_or_nothing(tmp_path):
@@ -41,6 +51,7 @@ def test_plain_records_stay_all_or_nothing(tmp_path):
     assert [r["post_id"] for r in _read(w, "posts")] == ["2"]
     assert [r["account_id"] for r in _read(w, "accounts")] == ["b"]
     assert [(r["position"], r["raw"]) for r in _read(w, "rejects")] == [("line 1", "raw")]
+    assert (w.units_accepted, w.units_rejected) == (1, 1)
 
 
 def test_make_part_turns_errors_into_rejects():

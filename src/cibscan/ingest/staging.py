@@ -127,7 +127,13 @@ def coerce_account(rec: dict, platform: str) -> dict:
 
 
 class StagingWriter:
-    """Collects validated rows and writes them as Parquet parts under ``folder``."""
+    """Collects validated rows and writes them as Parquet parts under ``folder``.
+
+    ``units_accepted`` and ``units_rejected`` count units (raw records): a unit is accepted
+    when any of its records was kept (a response page with one bad tweet among a hundred is
+    accepted, its bad tweet is a ``rejects`` row), rejected otherwise, so every unit read ends
+    in exactly one of the two.
+    """
 
     def __init__(self, folder: str, source_id: int, source: str, platform: str):
         self.folder = folder
@@ -140,6 +146,8 @@ class StagingWriter:
         self._buf: dict[str, list[dict]] = {"posts": [], "accounts": [], "rejects": []}
         self._schemas = {"posts": _POST_SCHEMA, "accounts": _ACCOUNT_SCHEMA, "rejects": _REJECT_SCHEMA}
         self._parts: Counter[str] = Counter()
+        self.units_accepted = 0
+        self.units_rejected = 0
         os.makedirs(folder, exist_ok=True)
 
     def add_unit_records(self, position: str, raw: str, records: list) -> None:
@@ -152,19 +160,23 @@ class StagingWriter:
         """
         parts = [r for r in records if isinstance(r, (Part, Reject))]
         if not parts:
-            self._add_group(position, raw, records)
-            return
-        loose = [r for r in records if not isinstance(r, (Part, Reject))]
-        if loose:
-            self._add_group(position, raw, loose)
-        for part in parts:
-            where = f"{position} {part.where}" if part.where else position
-            if isinstance(part, Reject):
-                self.reject(where, part.raw, part.reason)
-            else:
-                self._add_group(where, part.raw, part.records)
+            kept = self._add_group(position, raw, records)
+        else:
+            loose = [r for r in records if not isinstance(r, (Part, Reject))]
+            kept = bool(loose) and self._add_group(position, raw, loose)
+            for part in parts:
+                where = f"{position} {part.where}" if part.where else position
+                if isinstance(part, Reject):
+                    self._reject_row(where, part.raw, part.reason)
+                else:
+                    kept = self._add_group(where, part.raw, part.records) or kept
+        if kept:
+            self.units_accepted += 1
+        else:
+            self.units_rejected += 1
 
-    def _add_group(self, position: str, raw: str, records: list[Post | Account]) -> None:
+    def _add_group(self, position: str, raw: str, records: list[Post | Account]) -> bool:
+        """Stage one all-or-nothing group of records; ``False`` when it went to ``rejects``."""
         rows: list[tuple[str, dict]] = []
         try:
             for rec in records:
@@ -175,18 +187,24 @@ class StagingWriter:
                 else:
                     raise RecordError(f"adapter produced {type(rec).__name__}, not a Post or Account")
         except RecordError as e:
-            self.reject(position, raw, str(e))
-            return
+            self._reject_row(position, raw, str(e))
+            return False
         if not rows:
-            self.reject(position, raw, "record holds no post or account")
-            return
+            self._reject_row(position, raw, "record holds no post or account")
+            return False
         for table, row in rows:
             self._seq += 1
             row["source_id"] = self.source_id
             row[SEQ] = self._seq
             self._append(table, row)
+        return True
 
     def reject(self, position: str, raw: str, reason: str) -> None:
+        """Reject a whole unit (it could not be read or parsed)."""
+        self.units_rejected += 1
+        self._reject_row(position, raw, reason)
+
+    def _reject_row(self, position: str, raw: str, reason: str) -> None:
         key = reason_key(reason)
         self.reject_reasons[key] += 1
         row = {"source_id": self.source_id, "source": self.source, "position": position, "reason": key, "detail": reason, "raw": raw}
