@@ -1,13 +1,14 @@
 """Helpers shared by the JSON adapters, and that no JSON adapter claims another format's file."""
 
 import gzip
+from datetime import datetime
 
 import pytest
 
 from cibscan.ingest import Sample, detect_adapter
 from cibscan.ingest.base import RecordError
 from cibscan.ingest.bluesky import Bluesky
-from cibscan.ingest.json_fields import dig, first_json_value, parse_id, strip_html
+from cibscan.ingest.json_fields import dig, first_json_value, parse_id, parse_json_time, strip_html
 from cibscan.ingest.telegram import Telegram
 from cibscan.ingest.x_v1 import XV1
 from cibscan.ingest.x_v2 import XV2
@@ -79,3 +80,32 @@ def test_sample_counts_match_expect_file(ws, name):
     [path] = [p for p in SAMPLES.glob(f"{name}.*") if not p.name.endswith(".expect.json")]
     r = ws.ingest([str(path)]).files[0]
     assert {k: getattr(r, k) for k in expect} == expect
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Wed Oct 10 20:19:24 +0000 2018", datetime(2018, 10, 10, 20, 19, 24)),
+    ("Mon Jan 01 10:00:00 +0200 2018", datetime(2018, 1, 1, 8, 0)),
+    ("Sun Dec 31 23:30:00 -0130 2017", datetime(2018, 1, 1, 1, 0)),
+    ("2023-03-01T12:00:00.000Z", datetime(2023, 3, 1, 12)),
+    ("2024-11-05T22:00:05.123456789+09:00", datetime(2024, 11, 5, 13, 0, 5, 123456)),
+    ("2019-05-01T10:00:00", datetime(2019, 5, 1, 10)),
+    ("Tue, 05 Nov 2024 13:00:00 GMT", datetime(2024, 11, 5, 13)),  # falls back to fields.parse_time
+    (1609459200, datetime(2021, 1, 1)),
+    ("", None),
+])
+def test_parse_json_time(value, expected):
+    assert parse_json_time(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Wed Feb 30 20:19:24 +0000 2018", "2023-13-45T00:00:00Z", "yesterday"])
+def test_parse_json_time_refuses(value):
+    with pytest.raises(RecordError):
+        parse_json_time(value, "created_at")
+
+
+@pytest.mark.parametrize("adapter", JSON_ADAPTERS, ids=[a.name for a in JSON_ADAPTERS])
+def test_each_adapter_has_a_format_page(adapter):
+    page = SAMPLES.parents[2] / "docs" / "formats" / f"{adapter.name}.md"
+    assert page.exists(), f"document the {adapter.name} format in {page}"
+    text = page.read_text(encoding="utf-8")
+    assert f"`{adapter.name}`" in text and "## Field mapping" in text and "## Rejects" in text

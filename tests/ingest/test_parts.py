@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pyarrow.parquet as pq
 
-from cibscan.ingest.base import Account, Part, Post, RecordError, Reject, make_part
+from cibscan.ingest.base import Account, Part, Post, RecordError, Reject, make_part, raw_text
 from cibscan.ingest.staging import StagingWriter
 
 T = datetime(2024, 1, 1)
@@ -62,6 +62,8 @@ def test_make_part_turns_errors_into_rejects():
             return [1 / 0]
         return [Account(account_id=obj["id"])]
 
-    assert make_part("w", {"id": "1"}, build) == Part("w", '{"id": "1"}', [Account(account_id="1")])
-    assert make_part("w", {"bad": 1}, build) == Reject("w", '{"bad": 1}', "bad record (flag set)")
+    part = make_part("w", {"id": "1"}, build)
+    assert (part.where, raw_text(part.raw), part.records) == ("w", '{"id": "1"}', [Account(account_id="1")])
+    bad = make_part("w", {"bad": 1}, build)
+    assert isinstance(bad, Reject) and (raw_text(bad.raw), bad.reason) == ('{"bad": 1}', "bad record (flag set)")
     assert make_part("w", {"bug": 1}, build, raw="r") == Reject("w", "r", "unexpected ZeroDivisionError: division by zero")

@@ -35,7 +35,7 @@ from .readers import (
     read_head,
 )
 
-__all__ = ["Adapter", "Post", "Account", "RecordError", "Sample", "Part", "Reject", "make_part", "describe_error"]
+__all__ = ["Adapter", "Post", "Account", "RecordError", "Sample", "Part", "Reject", "make_part", "describe_error", "raw_text"]
 
 
 class Post(dict):
@@ -58,10 +58,11 @@ class RecordError(ValueError):
 class Part:
     """The records read from one part of a unit, kept or rejected together and apart from the
     unit's other parts. ``where`` locates the part inside the unit (``data[7]``; ``""`` for the
-    unit itself); ``raw`` is the part's own text, stored if it is rejected."""
+    unit itself); ``raw`` is the part's own text, stored if it is rejected (or a function that
+    returns it, so that text is only made for the parts that need it)."""
 
     where: str
-    raw: str
+    raw: str | Callable[[], str]
     records: list = field(default_factory=list)
 
 
@@ -70,8 +71,13 @@ class Reject:
     """One part of a unit that is not a record (e.g. a stream notice), and why."""
 
     where: str
-    raw: str
+    raw: str | Callable[[], str]
     reason: str
+
+
+def raw_text(raw: str | Callable[[], str]) -> str:
+    """The raw text of a part (see ``Part.raw``)."""
+    return raw() if callable(raw) else raw
 
 
 def describe_error(e: BaseException) -> str:
@@ -83,9 +89,10 @@ def describe_error(e: BaseException) -> str:
 
 def make_part(where: str, obj: Any, build: Callable[[Any], Iterable[Post | Account]], raw: str | None = None) -> Part | Reject:
     """``Part(where, raw, build(obj))``, or a ``Reject`` with the reason when ``build`` fails;
-    ``raw`` defaults to ``obj`` as JSON."""
+    ``raw`` defaults to ``obj`` as JSON (made only if the part ends in ``rejects``)."""
     if raw is None:
-        raw = json.dumps(obj, ensure_ascii=False, default=str)
+        def raw() -> str:
+            return json.dumps(obj, ensure_ascii=False, default=str)
     try:
         return Part(where, raw, list(build(obj)))
     except Exception as e:  # noqa: BLE001 - any failure rejects this part only

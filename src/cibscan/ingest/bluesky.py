@@ -25,8 +25,8 @@ from datetime import datetime, timezone
 from typing import Any
 
 from .base import Account, Adapter, Part, Post, RecordError, Reject, Sample, make_part
-from .fields import HASHTAG_RE, URL_RE, parse_int, parse_time
-from .json_fields import as_dict, as_list, dig, head_json_values, text_or_none, to_json
+from .fields import HASHTAG_RE, URL_RE, parse_int
+from .json_fields import as_dict, as_list, dig, head_json_values, parse_json_time, text_or_none, to_json
 
 __all__ = ["Bluesky", "is_bluesky_value", "parse_post_record", "parse_profile_view"]
 
@@ -152,7 +152,7 @@ def _time(value: Any, fallbacks: tuple[Any, ...], field: str) -> datetime:
         try:
             if isinstance(v, int) and not isinstance(v, bool) and v > 10**14:  # Jetstream microseconds
                 return _from_micros(v)
-            t = parse_time(v, field)
+            t = parse_json_time(v, field)
         except RecordError as e:
             error = error or e
             continue
@@ -219,7 +219,7 @@ def parse_profile_view(profile: Any) -> Account:
         handle=None if handle == INVALID_HANDLE else handle,
         display_name=text_or_none(profile.get("displayName")),
         description=text_or_none(profile.get("description")),
-        created_at=parse_time(profile.get("createdAt"), "profile createdAt"),
+        created_at=parse_json_time(profile.get("createdAt"), "profile createdAt"),
         followers=parse_int(profile.get("followersCount"), "followersCount"),
         following=parse_int(profile.get("followsCount"), "followsCount"),
         avatar_url=text_or_none(profile.get("avatar")),
@@ -233,7 +233,7 @@ def parse_profile_record(record: dict, did: str) -> Account:
         account_id=did,
         display_name=text_or_none(record.get("displayName")),
         description=text_or_none(record.get("description")),
-        created_at=parse_time(record.get("createdAt"), "profile createdAt"),
+        created_at=parse_json_time(record.get("createdAt"), "profile createdAt"),
         avatar_url=AVATAR_URL.format(did=did, cid=cid) if cid else None,
     )
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from .base import RecordError, Sample
+from .fields import parse_time
 from .readers import open_binary
 
 __all__ = [
@@ -25,11 +28,15 @@ __all__ = [
     "first_json_value",
     "head_json_values",
     "strip_html",
+    "parse_json_time",
     "open_json",
     "to_json",
 ]
 
 _TAG = re.compile(r"<[^>]*>")
+#: X API v1.1 time, e.g. ``Wed Oct 10 20:19:24 +0000 2018``
+_V1_TIME = re.compile(r"\w{3} (\w{3}) (\d{2}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2}) (\d{4})")
+_MONTHS = {m: i for i, m in enumerate(("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
 
 
 def parse_id(value: Any, field: str = "id") -> str | None:
@@ -134,3 +141,32 @@ def open_json(path: str):
 def to_json(obj: Any) -> str:
     """``obj`` as JSON text for ``rejects.raw`` (unicode kept as is)."""
     return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+def parse_json_time(value: Any, field: str = "time") -> datetime | None:
+    """``fields.parse_time`` (UTC, naive), with the two forms JSON exports use most, ISO 8601 and
+    X v1.1's ``Wed Oct 10 20:19:24 +0000 2018``, read without ``strptime`` and remembered:
+    account creation times repeat with every post of the account."""
+    if isinstance(value, str):
+        return _parse_time_text(value, field)
+    return parse_time(value, field)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_time_text(value: str, field: str) -> datetime | None:
+    m = _V1_TIME.fullmatch(value)
+    if m and m.group(1) in _MONTHS:
+        mon, day, hh, mm, ss, sign, oh, om, year = m.groups()
+        try:
+            t = datetime(int(year), _MONTHS[mon], int(day), int(hh), int(mm), int(ss))
+        except ValueError as e:
+            raise RecordError(f"{field} is not a valid time ({value[:60]!r})") from e
+        offset = timedelta(hours=int(oh), minutes=int(om))
+        return t - offset if sign == "+" else t + offset
+    if len(value) >= 10 and value[4:5] == "-" and value[:4].isdigit():
+        try:
+            t = datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+        except ValueError:
+            return parse_time(value, field)
+        return t.astimezone(timezone.utc).replace(tzinfo=None) if t.tzinfo else t
+    return parse_time(value, field)

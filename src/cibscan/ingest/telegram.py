@@ -27,8 +27,7 @@ from datetime import datetime, timezone
 from typing import Any, BinaryIO
 
 from .base import Account, Adapter, Post, RecordError, Sample
-from .fields import parse_time
-from .json_fields import as_dict, as_list, open_json, parse_id, text_or_none, to_json
+from .json_fields import as_dict, as_list, open_json, parse_id, parse_json_time, text_or_none, to_json
 from .readers import Unit
 
 __all__ = ["Telegram", "forward_key", "chat_peer", "message_text", "ControlEscapeFixer", "iter_telegram_units"]
@@ -117,7 +116,7 @@ def _message_time(msg: dict) -> datetime:
             return datetime.fromtimestamp(int(str(unix).strip()), tz=timezone.utc).replace(tzinfo=None)
         except (ValueError, OverflowError, OSError) as e:
             raise RecordError(f"date_unixtime is not epoch seconds ({str(unix)[:30]!r})") from e
-    created = parse_time(msg.get("date"), "date")
+    created = parse_json_time(msg.get("date"), "date")
     if created is None:
         raise RecordError("message without date")
     return created
@@ -214,7 +213,39 @@ class ControlEscapeFixer:
 
 def iter_telegram_units(path: str) -> Iterator[Unit]:
     """Units of a Telegram export: one per message (payload ``(chat, message)``), and one per
-    channel header (payload ``(chat, None)``), streamed with ijson."""
+    channel header (payload ``(chat, None)``), streamed with ijson.
+
+    A single-chat export is read with ijson's item builder (C code, about twice as fast); an
+    "export all data" file, or a single-chat file that turns out broken, event by event, which
+    tracks the chat each message belongs to and keeps what was read of a broken message.
+    """
+    with open_json(path) as f:
+        root = _root_keys(ControlEscapeFixer(f))
+    if not (root.get("type") in CHAT_TYPES and "messages" in root):
+        yield from _iter_units_by_event(path)
+        return
+    import ijson
+
+    chat = {k: root.get(k) for k in ("name", "type", "id")}
+    if chat["type"] in CHANNEL_TYPES:
+        yield Unit("header", to_json(chat), (dict(chat), None))
+    i = -1
+    try:
+        with open_json(path) as f:
+            for i, msg in enumerate(ijson.items(ControlEscapeFixer(f), "messages.item", use_float=True)):
+                yield Unit(f"messages[{i}]", to_json(msg), (dict(chat), msg))
+    except Exception:  # noqa: BLE001 - broken document: read it again event by event for the details
+        done = i + 1
+        for unit in _iter_units_by_event(path):
+            if unit.payload is not None and unit.payload[1] is None:
+                continue  # the header, given already
+            if done:
+                done -= 1
+                continue
+            yield unit
+
+
+def _iter_units_by_event(path: str) -> Iterator[Unit]:
     import ijson
 
     chat: dict[str, Any] = {}
@@ -260,26 +291,30 @@ def iter_telegram_units(path: str) -> Iterator[Unit]:
             yield Unit(f"{label}messages[{i + 1}]", partial, None, f"JSON document broken after {label}messages[{i}] ({e.__class__.__name__}: {e})")
 
 
-def _head_root(sample: Sample) -> dict[str, Any]:
-    """Root keys of the document at the start of the file (scalars with their values, others
-    ``...``), read up to the first message or the end of the sample."""
-    import io
-
+def _root_keys(stream) -> dict[str, Any]:
+    """Root keys of the JSON document in ``stream`` (scalars with their values, others
+    ``...``), read up to the start of its messages or chat lists, or as far as it goes."""
     import ijson
 
-    head = sample.head[3:] if sample.head.startswith(b"\xef\xbb\xbf") else sample.head
     root: dict[str, Any] = {}
     try:
-        for prefix, event, value in ijson.parse(ControlEscapeFixer(io.BytesIO(head))):
+        for prefix, event, value in ijson.parse(stream):
             if prefix == "" and event == "map_key":
                 root[value] = ...
             elif prefix in root and event in ("string", "number", "null"):
                 root[prefix] = value
             elif event == "start_array" and prefix in ("messages", "chats.list"):
                 break
-    except Exception:  # noqa: BLE001 - the sample ends mid-document
+    except Exception:  # noqa: BLE001 - the sample ends mid-document, or the file is not JSON
         pass
     return root
+
+
+def _head_root(sample: Sample) -> dict[str, Any]:
+    import io
+
+    head = sample.head[3:] if sample.head.startswith(b"\xef\xbb\xbf") else sample.head
+    return _root_keys(ControlEscapeFixer(io.BytesIO(head)))
 
 
 class Telegram(Adapter):

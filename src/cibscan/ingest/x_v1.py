@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .base import Account, Adapter, Part, Post, RecordError, Reject, Sample, make_part
-from .fields import parse_int, parse_time
-from .json_fields import as_dict, as_list, dig, first_json_value, head_json_values, parse_id, strip_html, text_or_none, to_json
+from .fields import parse_int
+from .json_fields import as_dict, as_list, dig, first_json_value, head_json_values, parse_id, parse_json_time, strip_html, text_or_none, to_json
 from .readers import Unit, iter_json_array_units
 
 __all__ = ["XV1", "is_v1_tweet", "is_stream_notice", "STREAM_NOTICES"]
@@ -104,7 +104,7 @@ def parse_v1_tweet(status: Any) -> Post:
     author = (parse_id(user.get("id_str"), "user id_str") or parse_id(user.get("id"), "user id")) if isinstance(user, dict) else None
     if author is None:
         raise RecordError("tweet without user id")
-    created = parse_time(status.get("created_at"), "created_at") or parse_time(parse_int(status.get("timestamp_ms")), "timestamp_ms")
+    created = parse_json_time(status.get("created_at"), "created_at") or parse_json_time(parse_int(status.get("timestamp_ms")), "timestamp_ms")
     if created is None:
         raise RecordError("tweet without created_at")
     kind, ref, ref_account, content = "post", None, None, status
@@ -154,7 +154,7 @@ def parse_v1_user(user: Any) -> Account:
         handle=text_or_none(user.get("screen_name")),
         display_name=text_or_none(user.get("name")),
         description=text_or_none(user.get("description")),
-        created_at=parse_time(user.get("created_at"), "user created_at"),
+        created_at=parse_json_time(user.get("created_at"), "user created_at"),
         followers=parse_int(user.get("followers_count"), "followers_count"),
         following=parse_int(user.get("friends_count"), "friends_count"),
         verified=verified if isinstance(verified, bool) else None,

@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from .base import Account, Adapter, Part, Post, RecordError, Reject, Sample, make_part
-from .fields import parse_int, parse_time
-from .json_fields import as_dict, as_list, dig, head_json_values, parse_id, strip_html, text_or_none, to_json
+from .fields import parse_int
+from .json_fields import as_dict, as_list, dig, head_json_values, parse_id, parse_json_time, strip_html, text_or_none, to_json
 
 __all__ = ["XV2", "is_v2_tweet", "is_v2_response"]
 
@@ -176,7 +176,7 @@ def parse_v2_tweet(tweet: Any, lookups: _Lookups) -> Post:
     author = parse_id(tweet.get("author_id"), "author_id") or parse_id(dig(tweet, "author", "id"), "author.id")
     if author is None:
         raise RecordError("tweet without author_id (collect with the author_id expansion)")
-    created = parse_time(tweet.get("created_at"), "created_at")
+    created = parse_json_time(tweet.get("created_at"), "created_at")
     if created is None:
         raise RecordError("tweet without created_at (collect with tweet.fields=created_at)")
     kind, ref_id = _reference(tweet)
@@ -217,7 +217,7 @@ def parse_v2_user(user: Any) -> Account:
         handle=text_or_none(user.get("username")),
         display_name=text_or_none(user.get("name")),
         description=text_or_none(user.get("description")),
-        created_at=parse_time(user.get("created_at"), "user created_at"),
+        created_at=parse_json_time(user.get("created_at"), "user created_at"),
         followers=parse_int(metrics.get("followers_count"), "followers_count"),
         following=parse_int(metrics.get("following_count"), "following_count"),
         verified=verified if isinstance(verified, bool) else None,
