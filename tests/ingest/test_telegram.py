@@ -113,6 +113,15 @@ def test_invalid_control_escapes_are_read(ws, tmp_path):
     assert rows(ws, "posts")[0]["text"] == "a\x0bb \\x41"
 
 
+def test_other_json_forced_as_telegram_is_one_reject(ws, tmp_path):
+    p = tmp_path / "other.json"
+    p.write_text('{"foo": 1, "bar": [1, 2]}', encoding="utf-8")
+    r = ws.ingest([str(p)], format="telegram").files[0]
+    assert (r.posts, r.rejects) == (0, 1)
+    [rej] = rows(ws, "rejects")
+    assert (rej["position"], rej["reason"], rej["raw"]) == ("end of file", "not a Telegram Desktop export", '{"foo": 1, "bar": [1, 2]}')
+
+
 def test_group_message_without_author_is_rejected(ws, tmp_path):
     path = _export(tmp_path, [{"id": 1, "type": "message", "date_unixtime": "1", "text": "who?"}], type="private_group")
     ws.ingest([str(path)])

@@ -254,6 +254,7 @@ def _iter_units_by_event(path: str) -> Iterator[Unit]:
     n_chats = {prefix: -1 for prefix in _CHAT_LISTS}
     i = -1
     builder, depth = None, 0
+    n_lists = 0
     with open_json(path) as f:
         try:
             for prefix, event, value in ijson.parse(ControlEscapeFixer(f), use_float=True):
@@ -276,7 +277,7 @@ def _iter_units_by_event(path: str) -> Iterator[Unit]:
                 elif event in ("string", "number", "null") and prefix.startswith(key_prefix) and prefix[len(key_prefix):] in ("name", "type", "id"):
                     chat[prefix[len(key_prefix):]] = value
                 elif event == "start_array" and prefix == key_prefix + "messages":
-                    i = -1
+                    i, n_lists = -1, n_lists + 1
                     if chat.get("type") in CHANNEL_TYPES:
                         yield Unit(f"{label}header" if label else "header", to_json(chat), (dict(chat), None))
                 elif prefix == key_prefix + "messages.item":
@@ -289,6 +290,9 @@ def _iter_units_by_event(path: str) -> Iterator[Unit]:
         except Exception as e:  # noqa: BLE001 - ijson raises several types for broken documents
             partial = to_json(builder.value) if builder is not None else ""  # what was read of the broken message
             yield Unit(f"{label}messages[{i + 1}]", partial, None, f"JSON document broken after {label}messages[{i}] ({e.__class__.__name__}: {e})")
+            return
+    if n_lists == 0:  # e.g. forced with --format on another JSON document: say so, keep its start
+        yield Unit("end of file", Sample.of(path).text, None, "not a Telegram Desktop export (no messages array)")
 
 
 def _root_keys(stream) -> dict[str, Any]:
