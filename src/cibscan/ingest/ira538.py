@@ -142,6 +142,13 @@ def _urls(text: str) -> list[str]:
     return out
 
 
+def _hashtags(text: str) -> list[str]:
+    # Twitter needs a non-digit in a tag: "Повод #9" has none.
+    if "#" not in text and "＃" not in text:
+        return []
+    return [t for t in HASHTAG_RE.findall(text) if not t.isdigit()]
+
+
 def _lang(value) -> str | None:
     s = clean_str(value)
     if s is None or s.upper() == "LANGUAGE UNDEFINED":
@@ -206,7 +213,7 @@ class IRA538Tweets(Adapter):
             kind=kind,
             ref_post_id=ref,
             ref_account_id=ref_account,
-            hashtags=HASHTAG_RE.findall(body) if ("#" in body or "＃" in body) else [],
+            hashtags=_hashtags(body),
             urls=_urls(body) if "://" in body else [],
             mentions=["@" + m.lower() for m in MENTION_RE.findall(body)] if "@" in body else [],
         )

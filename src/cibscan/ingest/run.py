@@ -81,12 +81,14 @@ def _sha256(path: str) -> str:
 
 
 def is_binary(sample: Sample) -> bool:
-    """Whether the file's start looks like binary data (NUL bytes in text that has no UTF-16/32
-    byte-order mark), which no text adapter can read."""
-    head = sample.head[:4096]
-    if sample.is_parquet or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+    """Whether the file's start looks like binary data rather than text: more than a trace of
+    NUL bytes, or many control bytes, in a file with no UTF-16/32 byte-order mark. (A stray NUL
+    inside a text export is a bad record, not a binary file.)"""
+    head = sample.head[:8192]
+    if not head or sample.is_parquet or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
         return False
-    return b"\x00" in head
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 32)))
+    return head.count(b"\x00") > len(head) // 200 + 1 or controls > len(head) // 10
 
 
 def is_blank(sample: Sample) -> bool:
