@@ -294,23 +294,29 @@ class Workspace:
 
 def _merged_posts_sql(src: str) -> str:
     """One row per (platform, post_id) of the staged rows: each scalar from the first row that
-    has it, each list the concatenation of the rows' lists in file order, repeats dropped
-    (DuckDB's list_distinct does not keep order, hence the position filter)."""
+    has it, each list the concatenation of the rows' lists in file order, repeats dropped.
+
+    Only ids that occur more than once are aggregated. Their rows are gathered as one list of
+    structs sorted by ``_seq`` (much faster in DuckDB than ordered list aggregates, 2 s against
+    17 s on CooRTweet's 219k-row German file), and repeats are dropped with a position filter
+    (``list_distinct`` does not keep order)."""
     keys = ("platform", "post_id")
-    lists = [c.name for c in POSTS if pa.types.is_list(c.type)]
-    aggs = []
-    for c in POSTS:
-        if c.name in keys:
-            continue
-        if c.name in lists:
-            aggs.append(f'flatten(list("{c.name}" ORDER BY _seq)) AS "{c.name}"')
+    cols = [c for c in POSTS if c.name not in keys]
+    struct = "{" + ", ".join(["'_seq': _seq"] + [f"'{c.name}': \"{c.name}\"" for c in cols]) + "}"
+    merged = []
+    for c in cols:
+        values = f"list_transform(_rows, lambda r: r.\"{c.name}\")"
+        if pa.types.is_list(c.type):
+            merged.append(f'list_filter(flatten({values}), lambda x, i: list_position(flatten({values}), x) = i) AS "{c.name}"')
         else:
-            aggs.append(f'coalesce(arg_min("{c.name}", _seq) FILTER (WHERE "{c.name}" IS NOT NULL), arg_min("{c.name}", _seq)) AS "{c.name}"')
-    outer = ", ".join(
-        f'list_filter("{c.name}", lambda x, i: list_position("{c.name}", x) = i) AS "{c.name}"' if c.name in lists else f'"{c.name}"'
-        for c in POSTS
-    )
-    return f"SELECT {outer} FROM (SELECT platform, post_id, {', '.join(aggs)} FROM {src} GROUP BY platform, post_id)"
+            merged.append(f'coalesce(list_filter({values}, lambda v: v IS NOT NULL)[1], _rows[1]."{c.name}") AS "{c.name}"')
+    names = ", ".join(f'"{c.name}"' for c in POSTS)
+    return f"""WITH _s AS (SELECT *, count(*) OVER (PARTITION BY platform, post_id) AS _n FROM {src})
+        SELECT {names} FROM _s WHERE _n = 1
+        UNION ALL
+        SELECT {names} FROM (
+          SELECT platform, post_id, {", ".join(merged)}
+          FROM (SELECT platform, post_id, list_sort(list({struct})) AS _rows FROM _s WHERE _n > 1 GROUP BY platform, post_id))"""
 
 
 def _quote(s: str) -> str:
