@@ -99,6 +99,8 @@ class Workspace:
         if threads:
             self.raw.execute(f"SET threads = {int(threads)}")
         self.raw.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bar on stdout for long queries: the library never prints
+        self.raw.execute("SET enable_progress_bar = false")
         if not read_only:
             for name, cols in TABLES.items():
                 self.raw.execute(_ddl(name, cols))
