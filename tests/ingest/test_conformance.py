@@ -36,7 +36,7 @@ from cibscan.ingest.staging import StagingWriter
 SAMPLES = Path(__file__).parent / "samples"
 _SIDE_FILES = (".options.json", ".expect.json")
 #: what a reject position may look like
-POSITION = re.compile(r"^(line \d+|row \d+|record \d+|[\w.]+\[\d+\]|after unit \d+|end of file)$")
+POSITION = re.compile(r"^(line \d+|row \d+|record \d+|[\w.]+\[\d+\]|after unit \d+|end of file)( [\w.\[\]]+)*$")
 
 
 def sample_path(adapter) -> Path:

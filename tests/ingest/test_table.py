@@ -137,6 +137,13 @@ def test_mapping_errors_are_one_clear_line_before_anything_is_written(ws, tmp_pa
     assert ws.count("sources") == 0
 
 
+def test_json_array_document_is_refused_with_a_hint(ws, tmp_path):
+    p = tmp_path / "a.json"
+    p.write_text(json.dumps(ROWS))
+    with pytest.raises(SchemaError, match="JSON lines"):
+        ws.ingest([str(p)], format="table", options={"map": MAP})
+
+
 def test_long_format_rows_of_a_post_merge(ws, tmp_path):
     p = tmp_path / "long.csv"
     p.write_text("post,user,t,tag,url,txt\n"

@@ -183,6 +183,8 @@ class TableAdapter(Adapter):
     def check(self, sample: Sample) -> None:
         """Fail (one clear line) when a mapped column is not in the file; match column names
         without regard to case."""
+        if not sample.is_parquet and sample.text.lstrip("\ufeff \t\r\n").startswith("["):
+            raise SchemaError(f"{sample.path}: a JSON array document; the table format reads JSON lines (one object per line): convert it with  jq -c '.[]'")
         names = _column_names(sample)
         if not names:
             return  # empty or header-less: the reader reports what it finds
