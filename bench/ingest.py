@@ -191,9 +191,31 @@ def bench_file(label: str, path: Path, fmt: str | None, options: dict | None, re
     }
 
 
+def synthetic_cases(tmp: Path, rows: int) -> list:
+    xio = tmp / "x_io_tweets.csv"
+    write_x_io_tweets(xio, rows)
+    cases = [("x-io-tweets (synthetic)", xio, None, None, "csv")]
+    for kind, reader in (("csv", "csv"), ("jsonl", "json"), ("parquet", "parquet")):
+        p = tmp / f"table.{kind}"
+        write_table(p, rows, kind)
+        cases.append((f"table {kind} (synthetic)", p, "table", {"map": TABLE_MAP}, reader))
+    return cases
+
+
+def real_cases() -> list:
+    cases = []
+    for name, label in (("ira538_tweets_2016-09_to_2016-11.csv.gz", "ira538-tweets (real)"),
+                        ("coortweet_russian_coord_tweets.csv.gz", "coortweet-shares (real)"),
+                        ("coortweet_german_elections.csv.gz", "coortweet-multimodal (real)"),
+                        ("x_io_china_082019_users.csv", "x-io-users (real)")):
+        if (SHARED / name).exists():
+            cases.append((label, SHARED / name, None, None, "csv"))
+    return cases
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rows", type=int, default=200_000, help="rows of each synthetic file")
+    ap.add_argument("--rows", type=int, default=200_000, help="rows of each synthetic file (0: skip the per-format runs)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--big", type=int, default=0, help="also ingest one X IO file of this many posts (e.g. 10000000)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
@@ -204,19 +226,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(dir=out) as d:
         tmp = Path(d)
         cases: list[tuple[str, Path, str | None, dict | None, str]] = []
-        xio = tmp / "x_io_tweets.csv"
-        write_x_io_tweets(xio, args.rows)
-        cases.append(("x-io-tweets (synthetic)", xio, None, None, "csv"))
-        for kind, reader in (("csv", "csv"), ("jsonl", "json"), ("parquet", "parquet")):
-            p = tmp / f"table.{kind}"
-            write_table(p, args.rows, kind)
-            cases.append((f"table {kind} (synthetic)", p, "table", {"map": TABLE_MAP}, reader))
-        for name, label in (("ira538_tweets_2016-09_to_2016-11.csv.gz", "ira538-tweets (real)"),
-                            ("coortweet_russian_coord_tweets.csv.gz", "coortweet-shares (real)"),
-                            ("coortweet_german_elections.csv.gz", "coortweet-multimodal (real)"),
-                            ("x_io_china_082019_users.csv", "x-io-users (real)")):
-            if (SHARED / name).exists():
-                cases.append((label, SHARED / name, None, None, "csv"))
+        if args.rows:
+            cases += synthetic_cases(tmp, args.rows) + real_cases()
         for label, path, fmt, opts, reader in cases:
             res = bench_file(label, path, fmt, opts, reader, args.repeats, tmp)
             results.append(res)

@@ -197,7 +197,6 @@ class StagingWriter:
 
     def reject(self, position: str, raw: str, reason: str) -> None:
         self.units_rejected += 1
-        reason = _utf8(reason)
         key = reason_key(reason)
         self.reject_reasons[key] += 1
         row = {"source_id": self.source_id, "source": self.source, "position": position, "reason": key, "detail": reason, "raw": raw or ""}
