@@ -280,3 +280,10 @@ def test_mutated_file_ingests_completely(adapter, data, tmp_path_factory):
             assert ws.count("posts") == r.posts
             assert all(POSITION.match(p) for p in ws.to_pandas("rejects").position)
 
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=ids)
+def test_every_format_is_documented(adapter):
+    doc = Path(__file__).resolve().parents[2] / "docs" / "formats" / f"{adapter.name}.md"
+    assert doc.exists(), f"format {adapter.name!r} has no docs/formats/{adapter.name}.md"
+    assert adapter.name in doc.read_text(encoding="utf-8").splitlines()[0]
