@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -180,6 +181,7 @@ def bench_file(label: str, path: Path, fmt: str | None, options: dict | None, re
         for p in (ws, db):
             for q in (p, Path(str(p) + ".wal")):
                 q.unlink(missing_ok=True)
+            shutil.rmtree(str(p) + ".staging", ignore_errors=True)
     rows = base[0][2]
     t = statistics.median(x[0] for x in runs)
     tb = statistics.median(x[0] for x in base)

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..schema import ACCOUNTS, POST_KINDS, POSTS, REJECTS, Column, arrow_schema
-from .base import Account, Part, Post, RecordError, Reject
+from .base import Account, Part, Post, RecordError, Reject, raw_text
 
 __all__ = ["StagingWriter", "coerce_post", "coerce_account", "reason_key", "SEQ"]
 
@@ -226,7 +226,8 @@ class StagingWriter:
         self.units_rejected += 1
         self._reject_row(position, raw, reason)
 
-    def _reject_row(self, position: str, raw: str, reason: str) -> None:
+    def _reject_row(self, position: str, raw, reason: str) -> None:
+        raw = raw_text(raw)
         reason = _utf8(reason)
         key = reason_key(reason)
         self.reject_reasons[key] += 1
