@@ -13,6 +13,8 @@ from .x_v2 import XV2
 from .x_v1 import XV1
 from .bluesky import Bluesky
 from .telegram import Telegram
+from .ira538 import IRA538Authors, IRA538Tweets
+from .table import CooRTweetMultimodal, CooRTweetShares, TableAdapter
 
 __all__ = ["ADAPTERS", "adapter_names", "get_adapter", "detect_adapter"]
 
@@ -24,6 +26,11 @@ ADAPTERS: list[type[Adapter]] = [
     XV1,
     Bluesky,
     Telegram,
+    IRA538Tweets,
+    IRA538Authors,
+    CooRTweetShares,
+    CooRTweetMultimodal,
+    TableAdapter,  # generic: only when a column mapping is given; keep last
 ]
 
 
