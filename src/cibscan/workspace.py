@@ -99,6 +99,8 @@ class Workspace:
         if threads:
             self.raw.execute(f"SET threads = {int(threads)}")
         self.raw.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bar on stdout for long queries: the library never prints
+        self.raw.execute("SET enable_progress_bar = false")
         if not read_only:
             for name, cols in TABLES.items():
                 self.raw.execute(_ddl(name, cols))
@@ -180,11 +182,14 @@ class Workspace:
     def next_source_id(self) -> int:
         return int(self.raw.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchall()[0][0])
 
-    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY) -> CommitCounts:
+    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY,
+                       *, merge_posts: bool = False) -> CommitCounts:
         """Move one file's staged rows into the canonical tables in a single transaction.
 
         Posts already stored (same platform and id), or repeated within the file, are kept once
-        (the first seen) and counted as duplicates. Accounts already stored keep their values;
+        (the first seen) and counted as duplicates. With ``merge_posts`` (long-format tables),
+        rows of the file that share a post id are merged instead: scalars from the first row
+        (its first non-null value), list values concatenated in file order without repeats. Accounts already stored keep their values;
         only their empty fields are filled from the new file. Killed at any point, the
         workspace is either as before or holds the whole file.
         """
@@ -194,7 +199,7 @@ class Workspace:
         con.execute(f"SET memory_limit = '{_check_size(memory_limit)}'")
         con.execute("BEGIN TRANSACTION")
         try:
-            counts = self._merge(con, parts, source)
+            counts = self._merge(con, parts, source, merge_posts)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -204,7 +209,7 @@ class Workspace:
             shutil.rmtree(folder, ignore_errors=True)
         return counts
 
-    def _merge(self, con, parts: dict[str, list[str]], source: dict) -> CommitCounts:
+    def _merge(self, con, parts: dict[str, list[str]], source: dict, merge_posts: bool = False) -> CommitCounts:
         def scan(table: str) -> str | None:
             files = parts.get(table) or []
             return "read_parquet([" + ", ".join(_quote(f) for f in files) + "])" if files else None
@@ -213,12 +218,10 @@ class Workspace:
         n_posts = n_staged_posts = n_accounts = n_rejects = 0
         if (src := scan("posts")) is not None:
             n_staged_posts = con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0]
+            firsts = f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {src}) WHERE _rn = 1"
             n_posts = _affected(con.execute(
-                f"""INSERT INTO posts SELECT {post_cols} FROM (
-                      SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {src}
-                    ) s
-                    WHERE _rn = 1 AND NOT EXISTS (
-                      SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
+                f"""INSERT INTO posts SELECT {post_cols} FROM ({_merged_posts_sql(src) if merge_posts else firsts}) s
+                    WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
             ))
         if (src := scan("accounts")) is not None:
             keys = ("platform", "account_id")
@@ -355,6 +358,33 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({self.path!r})"
+
+
+def _merged_posts_sql(src: str) -> str:
+    """One row per (platform, post_id) of the staged rows: each scalar from the first row that
+    has it, each list the concatenation of the rows' lists in file order, repeats dropped.
+
+    Only ids that occur more than once are aggregated. Their rows are gathered as one list of
+    structs sorted by ``_seq`` (much faster in DuckDB than ordered list aggregates, 2 s against
+    17 s on CooRTweet's 219k-row German file), and repeats are dropped with a position filter
+    (``list_distinct`` does not keep order)."""
+    keys = ("platform", "post_id")
+    cols = [c for c in POSTS if c.name not in keys]
+    struct = "{" + ", ".join(["'_seq': _seq"] + [f"'{c.name}': \"{c.name}\"" for c in cols]) + "}"
+    merged = []
+    for c in cols:
+        values = f"list_transform(_rows, lambda r: r.\"{c.name}\")"
+        if pa.types.is_list(c.type):
+            merged.append(f'list_filter(flatten({values}), lambda x, i: list_position(flatten({values}), x) = i) AS "{c.name}"')
+        else:
+            merged.append(f'coalesce(list_filter({values}, lambda v: v IS NOT NULL)[1], _rows[1]."{c.name}") AS "{c.name}"')
+    names = ", ".join(f'"{c.name}"' for c in POSTS)
+    return f"""WITH _s AS (SELECT *, count(*) OVER (PARTITION BY platform, post_id) AS _n FROM {src})
+        SELECT {names} FROM _s WHERE _n = 1
+        UNION ALL
+        SELECT {names} FROM (
+          SELECT platform, post_id, {", ".join(merged)}
+          FROM (SELECT platform, post_id, list_sort(list({struct})) AS _rows FROM _s WHERE _n > 1 GROUP BY platform, post_id))"""
 
 
 def _quote(s: str) -> str:
