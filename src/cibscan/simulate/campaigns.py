@@ -442,7 +442,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     G = plan.groups
     originals = []  # (label, batch)
     if not plan.ops:
-        return concat_batches([]), {}
+        return concat_batches([]), {"laundering_planned": {}}
     op1, op2 = plan.ops["op1"], plan.ops["op2"]
     on = set(cfg.tactics)
 
@@ -668,5 +668,5 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         world.trap(who, "campaign_echo", [f"reposted one {labels[r]} post once" for r in rows])
 
     batch = with_engagement(concat_batches([orig] + reposts))
-    facts = {"laundering_planned": laundering_planned, "labels": labels}
+    facts = {"laundering_planned": laundering_planned}
     return batch, facts
