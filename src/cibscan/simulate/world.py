@@ -203,7 +203,7 @@ def _fans(world: World, rng: np.random.Generator) -> None:
     pool = np.flatnonzero((acc.role == ROLE_ORGANIC) & (acc.activity > np.median(acc.activity)))
     taken = set(world.facts.get("lookalike_accounts", []).tolist())
     pool = np.array([p for p in pool if p not in taken])
-    per = max(5, int(0.004 * acc.n))
+    per = max(8, int(0.002 * acc.n))
     for c in celebs:
         fans = rng.choice(pool, size=min(per, len(pool)), replace=False)
         p = rng.uniform(0.15, 0.6, size=len(fans))
@@ -268,5 +268,35 @@ def build_world(cfg: ScenarioConfig) -> World:
         world.trap(shared, "shared_avatar", [f"popular picture {int(p)}" for p in pics])
     _trends_and_memes(world, rng)
     world.plan = plan_campaigns(world)
+    if "lookalike_handles" in cfg.traps:
+        _chance_lookalikes(world)
     world.finish_accounts()
     return world
+
+
+def _deletions(handle: str) -> set[str]:
+    return {handle} | {handle[:i] + handle[i + 1:] for i in range(len(handle))}
+
+
+def _chance_lookalikes(world: World) -> None:
+    """Ordinary accounts whose handle is one edit from a prominent or outlet account's by
+    chance (people pick the same nicknames): listed as traps too. Candidates come from a
+    symmetric-deletion index (Garbe's SymSpell idea), verified with the OSA distance."""
+    from rapidfuzz.distance import OSA
+
+    acc = world.accounts
+    protected = np.flatnonzero((acc.role == ROLE_PROMINENT) | (acc.role == ROLE_OUTLET))
+    index: dict[str, list[int]] = {}
+    for p in protected:
+        for d in _deletions(acc.handle[p].lower()):
+            index.setdefault(d, []).append(int(p))
+    listed = {t["account"] for t in world.traps if t["trap"] == "lookalike_handle"}
+    for a in np.flatnonzero(acc.role == ROLE_ORGANIC):
+        if int(a) in listed:
+            continue
+        h = acc.handle[a].lower()
+        hits = {p for d in _deletions(h) for p in index.get(d, ())}
+        for p in sorted(hits):
+            if OSA.distance(h, acc.handle[p].lower()) == 1:
+                world.trap([a], "lookalike_handle", f"by chance one edit from prominent account {acc.handle[p]}")
+                break

@@ -1,0 +1,83 @@
+"""Benchmark ``cibscan simulate``: posts per second and peak memory at several sizes.
+
+Each run is a fresh Python process (so its peak RSS is its own). As a ceiling, the same
+``tweets.csv`` is read into Arrow and written back with Arrow's CSV writer (the least work
+any tool producing this file could do); the ratio says how far the simulator is from it.
+
+    .venv/bin/python bench/simulate.py                        # 100k and 1M posts, 3 runs each
+    .venv/bin/python bench/simulate.py --sizes 10000000 --runs 1
+
+Prints a Markdown table (medians over runs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+_CHILD = """
+import json, resource, sys, time
+from cibscan.simulate import simulate
+t = time.perf_counter()
+s = simulate(sys.argv[1], posts=int(sys.argv[2]), seed=int(sys.argv[3]), avatars=sys.argv[4] == "1")
+print(json.dumps({"seconds": time.perf_counter() - t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "accounts": s.accounts, "avatars": s.avatars}))
+"""
+
+_CEILING = """
+import json, resource, sys, time
+import pyarrow.csv as c
+t = time.perf_counter()
+table = c.read_csv(sys.argv[1], read_options=c.ReadOptions(block_size=1 << 26))
+c.write_csv(table, sys.argv[2], c.WriteOptions(quoting_style="all_valid"))
+print(json.dumps({"seconds": time.perf_counter() - t, "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _run(code: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", default="100000,1000000", help="comma-separated post counts")
+    p.add_argument("--runs", type=int, default=3, help="runs per size (median reported)")
+    p.add_argument("--no-avatars", action="store_true", help="skip writing profile pictures")
+    p.add_argument("--tmp", default=None, help="scratch folder (default: system temp)")
+    args = p.parse_args()
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        runs, ceil = [], []
+        for r in range(args.runs):
+            work = tempfile.mkdtemp(dir=args.tmp)
+            try:
+                out = os.path.join(work, "s")
+                runs.append(_run(_CHILD, out, str(size), str(r), "0" if args.no_avatars else "1"))
+                tweets = os.path.join(out, "tweets.csv")
+                runs[-1]["mib"] = os.path.getsize(tweets) / 2**20
+                ceil.append(_run(_CEILING, tweets, os.path.join(work, "copy.csv")))
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+            print(f"  {size:,} posts run {r + 1}: {runs[-1]['seconds']:.1f} s, {runs[-1]['rss_mib']:.0f} MiB", file=sys.stderr)
+        sec = statistics.median(x["seconds"] for x in runs)
+        c_sec = statistics.median(x["seconds"] for x in ceil)
+        rows.append((size, runs[0]["accounts"], runs[0]["avatars"], sec, size / sec, max(x["rss_mib"] for x in runs),
+                     runs[0]["mib"], size / c_sec, max(x["rss_mib"] for x in ceil)))
+    print(f"\n`bench/simulate.py --sizes {args.sizes} --runs {args.runs}{' --no-avatars' if args.no_avatars else ''}` "
+          f"({os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs)\n")
+    print("| posts | accounts | pictures | seconds | posts/s | peak RSS MiB | tweets.csv MiB | Arrow read+write posts/s (ceiling) | ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, acc, pics, sec, rate, rss, mib, c_rate, _c_rss in rows:
+        print(f"| {size:,} | {acc:,} | {pics:,} | {sec:.1f} | {rate:,.0f} | {rss:,.0f} | {mib:,.0f} | {c_rate:,.0f} | {c_rate / rate:.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
