@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 ROLE_ORGANIC, ROLE_PROMINENT, ROLE_OUTLET, ROLE_SOURCE, ROLE_CAMPAIGN = range(5)
-ROLE_NAMES = ("organic", "prominent", "outlet", "source", "campaign")
 
 CLIENTS = ("Twitter for Android", "Twitter for iPhone", "Twitter Web App", "TweetDeck", "Twitter for iPad", "Twitter Web Client")
 _CLIENT_SHARE = np.array([0.45, 0.30, 0.17, 0.03, 0.03, 0.02])

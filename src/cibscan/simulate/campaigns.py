@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_PROMINENT, ROLE_SOURCE, make_profiles
+from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_SOURCE, make_profiles
 from .domains import SPOOF_CLASSES, spoof_domain
 from .handles import LOOKALIKE_CLASSES, default_handle, lookalike_handle
 from .organic import build_originals, expected_posts, pick_weighted
@@ -102,14 +102,21 @@ class CampaignPlan:
 
 # -- planning ------------------------------------------------------------------------------
 def _windows(rng: np.random.Generator, cfg, n: int, lengths_h: tuple[float, float], taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``n`` active windows of the given lengths, 6 h apart from each other and from ``taken``
+    when the period allows; in short periods they may overlap the other operation's, and
+    there is always at least one."""
     out: list[tuple[int, int, str]] = []
-    tries = 0
-    while len(out) < n and tries < 1000:
-        tries += 1
-        length = int(rng.uniform(*lengths_h) * 3600)
-        start = cfg.t0 + int(rng.integers(6 * 3600, cfg.days * _DAY - length - 3600))
-        if all(start >= e + 6 * 3600 or start + length + 6 * 3600 <= s for s, e, _ in out + taken):
+    span = cfg.days * _DAY
+    for tries in range(3000):
+        if len(out) == n:
+            break
+        length = int(min(rng.uniform(*lengths_h) * 3600, span / 4))
+        start = cfg.t0 + int(rng.integers(3600, max(3601, span - length - 3600)))
+        avoid = out + (taken if tries < 1500 else [])
+        if all(start >= e + 6 * 3600 or start + length + 6 * 3600 <= s for s, e, _ in avoid):
             out.append((start, start + length, "push"))
+    if not out:
+        out.append((cfg.t0 + span // 3, cfg.t0 + span // 3 + int(lengths_h[0] * 3600), "push"))
     return sorted(out)
 
 
@@ -318,7 +325,7 @@ def plan_campaigns(world) -> CampaignPlan:
                     {RU: _templates(rng, vocab, RU, 5), ES: _templates(rng, vocab, ES, 5), EN: _templates(rng, vocab, EN, 5)})
     from .domains import make_sites
 
-    op2.sites = make_sites(rng, 2, "{w}-{tld}.net")
+    op2.sites = make_sites(rng, 2, "{w}-media.{tld}")
     ops["op2"] = op2
     if "co_link" in on:
         n = cfg.group_size(25, 8)
@@ -420,14 +427,6 @@ def _site_url(rng, world, site: str, t: int) -> str:
     y, m, _ = _ymd(t)
     slug = "-".join(world.vocab.given["en"][int(i)][1].lower() for i in rng.integers(0, 400, size=3))
     return f"https://{site}/{y}/{m:02d}/{slug}-{int(rng.integers(1000, 99999))}"
-
-
-@dataclass
-class _Pending:
-    """Campaign originals collected before reposts are made of them."""
-
-    batches: list = field(default_factory=list)
-    tags: dict = field(default_factory=dict)  # name -> list of (batch index)
 
 
 def campaign_posts(world) -> tuple[pa.Table, dict]:

@@ -19,11 +19,14 @@ references never cross batches.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .accounts import HOSTILE
+from .domains import SHORTENER
 from .posts import POST, QUOTE, REPLY, Numbering, concat_batches, make_batch, repost_rows
 from .text import EMOJI, join_ids, join_parts, lists_of, random_codes
 
@@ -111,8 +114,6 @@ def _articles(world, rng: np.random.Generator, day_start: int, n: int) -> Articl
     head = join_ids(world.vocab.sample_words(rng, langs, rng.integers(7, 13, size=n)), world.vocab.words)
     slugs = join_ids(world.vocab.sample_words(rng, np.zeros(n, np.int8), rng.integers(3, 6, size=n)), world.vocab.words, "-").to_pylist()
     numbers = rng.integers(10_000, 999_999, size=n)
-    from datetime import datetime, timezone
-
     d = datetime.fromtimestamp(day_start, tz=timezone.utc)
     urls = []
     for i in range(n):
@@ -190,6 +191,9 @@ def build_originals(world, rng: np.random.Generator, numbering: Numbering, autho
 
 
 _EMOJI_OR_EMPTY = pa.array(list(EMOJI) + [""], pa.string())
+_HOSTILE = pa.array(HOSTILE, pa.string())
+#: share of plain organic posts carrying a hostile string
+HOSTILE_SHARE = 0.002
 
 
 def compose_originals(world, rng: np.random.Generator, numbering: Numbering, authors: np.ndarray, times: np.ndarray,
@@ -243,9 +247,14 @@ def compose_originals(world, rng: np.random.Generator, numbering: Numbering, aut
         url = pc.if_else(pa.array(other), site_url, url)
     short = ctype == SHORT_LINK
     if short.any():
-        url = pc.if_else(pa.array(short), pc.binary_join_element_wise("https://bit.ly/", random_codes(rng, n, 7), ""), url)
+        url = pc.if_else(pa.array(short), pc.binary_join_element_wise(f"https://{SHORTENER}/", random_codes(rng, n, 7), ""), url)
     if meme_text is not None:
         body = pc.if_else(pa.array(ctype == MEME), meme_text, body)
+    if "hostile_strings" in world.cfg.traps:
+        # markup, quotes, SQL, newlines, bidi overrides: what exports and reports must escape
+        bad = (rng.random(n) < HOSTILE_SHARE) & (ctype == PLAIN)
+        snippet = _HOSTILE.take(pa.array(rng.integers(0, len(HOSTILE), size=n)))
+        body = pc.if_else(pa.array(bad), pc.binary_join_element_wise(body, snippet, " "), body)
     return build_originals(world, rng, numbering, authors, times, langs, body, tag_ids=tag_ids, url=url,
                            mention_ids=mention_ids, suffix=suffix, emoji_share=0.07)
 

@@ -51,6 +51,8 @@ class ScenarioSummary:
     avatars: int
     seconds: float
     files: dict = field(default_factory=dict)
+    #: wall seconds per stage: world, campaigns, posts, pictures, truth
+    stage_seconds: dict = field(default_factory=dict)
 
     @property
     def posts_per_second(self) -> float:
@@ -126,9 +128,19 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
     _prepare(out_dir)
     say = progress or (lambda stage, done, total: None)
 
+    stages: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     say("planning", 0, 1)
     world = build_world(cfg)
+    lap("world")
     camp, facts = campaign_posts_of(world)
+    lap("campaigns")
     n_camp = camp.num_rows
     if n_camp > MAX_CAMPAIGN_SHARE * cfg.posts:
         raise ParameterError(
@@ -173,6 +185,7 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
         raise AssertionError(f"wrote {writer.rows} posts, planned {cfg.posts}")
     os.replace(tmp, os.path.join(out_dir, "tweets.csv"))
     write_users(os.path.join(out_dir, "users.csv"), acc_cols)
+    lap("posts")
 
     n_avatars = 0
     if cfg.avatars:
@@ -180,8 +193,10 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
         total = sum(1 for p in plans if p is not None)
         n_avatars = write_avatars(os.path.join(out_dir, "avatars"), world.accounts.ids, plans, cfg.seed,
                                   progress=lambda n: say("avatars", n, total))
+    lap("pictures")
     n_watch = write_watchlist(os.path.join(out_dir, "watchlist.csv"), world, cfg.avatars)
     truth_counts = write_truth(os.path.join(out_dir, "truth"), world, facts["laundering_planned"], per_account)
+    lap("truth")
 
     acc = world.accounts
     counts = {
@@ -216,7 +231,7 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
     return ScenarioSummary(
         out_dir=out_dir, seed=cfg.seed, posts=cfg.posts, accounts=acc.n, campaign_posts=n_camp,
         campaign_accounts=truth_counts["campaign_accounts"], accounts_by_tactic=truth_counts["accounts_by_tactic"],
-        avatars=n_avatars, seconds=time.perf_counter() - t_start, files=meta["files"],
+        avatars=n_avatars, seconds=time.perf_counter() - t_start, files=meta["files"], stage_seconds=stages,
     )
 
 

@@ -10,6 +10,7 @@ then generated from it day by day (``organic.generate_day``) and all at once for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -148,7 +149,7 @@ def _outlet_accounts(world: World, rng: np.random.Generator) -> None:
     bios = join_ids(world.vocab.sample_words(rng, np.array([o.lang for o in world.outlets], np.int8), rng.integers(6, 12, size=n)),
                     world.vocab.words).to_pylist()
     bios = [f"{b} https://www.{o.domain}" for b, o in zip(bios, world.outlets)]
-    created = rng.integers(epoch_2009(), epoch_2013(), size=n)
+    created = rng.integers(epoch(date(2009, 1, 1)), epoch(date(2013, 1, 1)), size=n)
     idx = acc.add(role=ROLE_OUTLET, lang=np.array([o.lang for o in world.outlets], np.int8), created=created, activity=np.zeros(n),
                   followers=np.exp(rng.uniform(np.log(1e5), np.log(4e6), size=n)).astype(np.int64),
                   following=rng.integers(50, 900, size=n), handle=handles, display=displays, bio=bios,
@@ -160,18 +161,6 @@ def _outlet_accounts(world: World, rng: np.random.Generator) -> None:
     world.outlet_account = np.array([o.account for o in world.outlets], dtype=np.int64)
     world.outlet_lang = np.array([o.lang for o in world.outlets], dtype=np.int8)
     world.outlet_mobile = np.array([o.mobile for o in world.outlets], dtype=bool)
-
-
-def epoch_2009() -> int:
-    from datetime import date
-
-    return epoch(date(2009, 1, 1))
-
-
-def epoch_2013() -> int:
-    from datetime import date
-
-    return epoch(date(2013, 1, 1))
 
 
 def _lookalike_trap(world: World, rng: np.random.Generator) -> None:
