@@ -139,7 +139,8 @@ def test_the_flood_is_a_concentrated_burst_of_its_hashtag(truth, data):
     tag = truth.hashtags[truth.hashtags.role == "flood"].iloc[0]
     uses = posts[posts.hashtags.apply(lambda h: tag.tag in list(h))]
     inside = uses[(uses.created_at >= tag.start) & (uses.created_at <= tag.end)]
-    assert len(inside) == len(uses) >= 300
+    # the burst is the window (organic reposts may trail it a little)
+    assert len(inside) >= 0.98 * len(uses) and len(inside) >= 300
     army = _members(truth, "flood")
     assert inside.account_id.isin(army).mean() > 0.6
     created = accounts.loc[list(army)].created_at

@@ -53,6 +53,8 @@ from .text import EMOJI, LANGS, join_ids, light_edits, script_variants
 __all__ = ["CampaignPlan", "Group", "plan_campaigns", "campaign_posts"]
 
 FA, EN, ES, RU = LANGS.index("fa"), LANGS.index("en"), LANGS.index("es"), LANGS.index("ru")
+#: the flood: this share of all posts (at least FLOOD_MIN), a quarter of it reposts
+FLOOD_SHARE, FLOOD_MIN, FLOOD_REPOST_SHARE = 0.015, 300, 0.25
 _CAMPAIGN_CLIENTS = np.array([0.2, 0.1, 0.45, 0.2, 0.0, 0.05])
 _DAY = 86_400
 
@@ -372,6 +374,11 @@ def plan_campaigns(world) -> CampaignPlan:
 
 
 # -- posts ---------------------------------------------------------------------------------
+def flood_volume(cfg) -> int:
+    """Posts (and reposts) the flood army makes."""
+    return max(FLOOD_MIN, int(FLOOD_SHARE * cfg.posts))
+
+
 def _times_in(rng: np.random.Generator, windows: list[tuple[int, int, str]], k: int, after: np.ndarray | int = 0) -> np.ndarray:
     """``k`` times spread over the windows (by length), each after ``after``."""
     lengths = np.array([e - s for s, e, _ in windows], dtype=float)
@@ -465,9 +472,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     if "op1-F" in G:
         g = G["op1-F"]
         fs, fe, _ = next(w for w in op1.windows if w[2] == "flood")
-        volume = max(300, int(0.015 * cfg.posts))
-        n_rt = int(0.25 * volume)
-        n_orig = volume - n_rt
+        n_orig = flood_volume(cfg) - int(FLOOD_REPOST_SHARE * flood_volume(cfg))
         m = len(g.members)
         per = 4 + np.bincount(pick_weighted(rng, np.exp(0.9 * rng.standard_normal(m)), max(0, n_orig - 4 * m)), minlength=m)
         authors = np.repeat(g.members, per)
@@ -623,11 +628,12 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
             W.append(g.members[go])
             T.append(o_t[r] + (d0 + rng.gamma(2.0, 6.0, size=k)).astype(np.int64))
         repost(np.concatenate(R), np.concatenate(W), np.concatenate(T))
-    # op1-F: some flood posts reposted by a few other army members (minutes)
+    # op1-F: some flood posts reposted by a few other army members (minutes), inside the window
     if flood is not None:
         g = G["op1-F"]
+        f_end = next(e for _, e, k in op1.windows if k == "flood")
         f_rows = np.flatnonzero(labels == "op1-F")
-        n_rt = int(0.25 * max(300, int(0.015 * cfg.posts)))
+        n_rt = int(FLOOD_REPOST_SHARE * flood_volume(cfg))
         rows = rng.choice(f_rows, size=n_rt)
         who = rng.choice(g.members, size=n_rt)
         keep = (who != o_acc[rows])
@@ -636,7 +642,8 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         _, first = np.unique(key, return_index=True)
         first = np.sort(first)
         rows, who = rows[first], who[first]
-        repost(rows, who, o_t[rows] + np.exp(np.log(300) + 1.2 * rng.standard_normal(len(rows))).astype(np.int64) + 1)
+        delay = np.exp(np.log(300) + 1.2 * rng.standard_normal(len(rows))).astype(np.int64) + 1
+        repost(rows, who, np.minimum(o_t[rows] + delay, np.maximum(o_t[rows] + 1, f_end - 1)))
     # op2-B3: early amplification of the source and the impersonators
     if "op2-B3" in G:
         g = G["op2-B3"]
