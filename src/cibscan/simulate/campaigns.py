@@ -369,7 +369,7 @@ def plan_campaigns(world) -> CampaignPlan:
     for op, tactics in ((op1, ("copy_paste",)), (op2, ("co_link", "copy_paste"))):
         tactics = tuple(t for t in tactics if t in on and (t != "co_link" or "op2-K" in groups))
         if tactics:
-            groups[f"{op.name}-source"] = Group(f"{op.name}-source", op.name, tactics, np.array([op.source]))
+            groups[f"{op.name}-source"] = Group(f"{op.name}-source", op.name, tactics, np.array([op.source]), op.source)
     return CampaignPlan(ops, groups)
 
 
