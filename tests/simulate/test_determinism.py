@@ -107,3 +107,18 @@ def test_refuses_to_write_into_an_unrelated_folder(tmp_path):
     with pytest.raises(Exception, match="not empty"):
         simulate(tmp_path, posts=TINY)
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_big_days_spilled_to_disk_give_the_same_bytes(tmp_path, monkeypatch):
+    """Days above MAX_PART_POSTS are generated in parts, spilled by hour and merged; the file
+    is the same as when the day is merged in memory."""
+    import cibscan.simulate.scenario as scenario
+
+    kw = dict(posts=TINY, seed=6, avatars=False, days=5)
+    monkeypatch.setattr(scenario, "MAX_PART_POSTS", 1_000)  # 2 parts a day
+    monkeypatch.setattr(scenario, "SPILL", "never")
+    simulate(tmp_path / "memory", **kw)
+    monkeypatch.setattr(scenario, "SPILL", "auto")
+    simulate(tmp_path / "spilled", **kw)
+    assert (tmp_path / "memory" / "tweets.csv").read_bytes() == (tmp_path / "spilled" / "tweets.csv").read_bytes()
+    assert not (tmp_path / "spilled" / ".parts").exists()
