@@ -353,6 +353,11 @@ def _text_reactions(world, rng, numbering: Numbering, originals: pa.Table, rows,
     )
 
 
+def _share_of_part(total: int, part: int, n_parts: int) -> int:
+    """Part ``part``'s share of ``total`` items split as evenly as possible."""
+    return total // n_parts + (1 if part < total % n_parts else 0)
+
+
 def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: int) -> pa.Table:
     """Exactly ``quota`` organic posts for part ``part`` of day ``day`` (0-based), numbered
     from ``gidx0``; their reactions included."""
@@ -375,9 +380,9 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
     n_orig = quota - n_rt - n_reply - n_quote
 
     # planned originals of this day: trend posts, memes, outlets' own articles
-    n_trend = [world.trend_counts[i][day] // n_parts + (1 if part < world.trend_counts[i][day] % n_parts else 0) for i in range(len(world.trends))]
+    n_trend = [_share_of_part(int(counts[day]), part, n_parts) for counts in world.trend_counts]
     memes_today = [(i, m) for i, m in enumerate(world.memes) if m.day == day]
-    n_meme = [m.count // n_parts + (1 if part < m.count % n_parts else 0) for _, m in memes_today]
+    n_meme = [_share_of_part(m.count, part, n_parts) for _, m in memes_today]
     n_articles = max(3, int(0.012 * n_orig))
     art = _articles(world, rng, day_start, n_articles)
     planned = sum(n_trend) + sum(n_meme) + n_articles

@@ -163,7 +163,7 @@ def _outlet_accounts(world: World, rng: np.random.Generator) -> None:
     world.outlet_mobile = np.array([o.mobile for o in world.outlets], dtype=bool)
 
 
-def _lookalike_trap(world: World, rng: np.random.Generator) -> None:
+def _lookalike_trap(world: World, rng: np.random.Generator) -> list[tuple[int, int, str]]:
     """Ordinary people whose handle happens to be one edit from a prominent account's, with
     their own name and picture (short and common handles make these frequent)."""
     acc = world.accounts
@@ -183,7 +183,7 @@ def _lookalike_trap(world: World, rng: np.random.Generator) -> None:
                 break
     world.facts["lookalike_targets"] = np.array([t for _, t, _ in used], dtype=np.int64)
     world.facts["lookalike_accounts"] = np.array([a for a, _, _ in used], dtype=np.int64)
-    world._lookalike_rows = used
+    return used
 
 
 def _fans(world: World, rng: np.random.Generator) -> None:
@@ -241,8 +241,7 @@ def build_world(cfg: ScenarioConfig) -> World:
     rng = stream(cfg.seed, "world")
     _outlet_accounts(world, rng)
     if "lookalike_handles" in cfg.traps:
-        _lookalike_trap(world, rng)
-        for a, t, cls in world._lookalike_rows:
+        for a, t, cls in _lookalike_trap(world, rng):
             world.trap([a], "lookalike_handle", f"one edit ({cls}) from prominent account {acc.handle[t]}")
     if "fans" in cfg.traps:
         _fans(world, rng)
