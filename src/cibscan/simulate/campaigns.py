@@ -42,7 +42,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_PROMINENT, ROLE_SOURCE, make_profiles
+from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_SOURCE, make_profiles
 from .domains import SPOOF_CLASSES, spoof_domain
 from .handles import LOOKALIKE_CLASSES, default_handle, lookalike_handle
 from .organic import build_originals, expected_posts, pick_weighted
@@ -53,6 +53,8 @@ from .text import EMOJI, LANGS, join_ids, light_edits, script_variants
 __all__ = ["CampaignPlan", "Group", "plan_campaigns", "campaign_posts"]
 
 FA, EN, ES, RU = LANGS.index("fa"), LANGS.index("en"), LANGS.index("es"), LANGS.index("ru")
+#: the flood: this share of all posts (at least FLOOD_MIN), a quarter of it reposts
+FLOOD_SHARE, FLOOD_MIN, FLOOD_REPOST_SHARE = 0.015, 300, 0.25
 _CAMPAIGN_CLIENTS = np.array([0.2, 0.1, 0.45, 0.2, 0.0, 0.05])
 _DAY = 86_400
 
@@ -102,14 +104,21 @@ class CampaignPlan:
 
 # -- planning ------------------------------------------------------------------------------
 def _windows(rng: np.random.Generator, cfg, n: int, lengths_h: tuple[float, float], taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``n`` active windows of the given lengths, 6 h apart from each other and from ``taken``
+    when the period allows; in short periods they may overlap the other operation's, and
+    there is always at least one."""
     out: list[tuple[int, int, str]] = []
-    tries = 0
-    while len(out) < n and tries < 1000:
-        tries += 1
-        length = int(rng.uniform(*lengths_h) * 3600)
-        start = cfg.t0 + int(rng.integers(6 * 3600, cfg.days * _DAY - length - 3600))
-        if all(start >= e + 6 * 3600 or start + length + 6 * 3600 <= s for s, e, _ in out + taken):
+    span = cfg.days * _DAY
+    for tries in range(3000):
+        if len(out) == n:
+            break
+        length = int(min(rng.uniform(*lengths_h) * 3600, span / 4))
+        start = cfg.t0 + int(rng.integers(3600, max(3601, span - length - 3600)))
+        avoid = out + (taken if tries < 1500 else [])
+        if all(start >= e + 6 * 3600 or start + length + 6 * 3600 <= s for s, e, _ in avoid):
             out.append((start, start + length, "push"))
+    if not out:
+        out.append((cfg.t0 + span // 3, cfg.t0 + span // 3 + int(lengths_h[0] * 3600), "push"))
     return sorted(out)
 
 
@@ -318,7 +327,7 @@ def plan_campaigns(world) -> CampaignPlan:
                     {RU: _templates(rng, vocab, RU, 5), ES: _templates(rng, vocab, ES, 5), EN: _templates(rng, vocab, EN, 5)})
     from .domains import make_sites
 
-    op2.sites = make_sites(rng, 2, "{w}-{tld}.net")
+    op2.sites = make_sites(rng, 2, "{w}-media.{tld}")
     ops["op2"] = op2
     if "co_link" in on:
         n = cfg.group_size(25, 8)
@@ -360,11 +369,16 @@ def plan_campaigns(world) -> CampaignPlan:
     for op, tactics in ((op1, ("copy_paste",)), (op2, ("co_link", "copy_paste"))):
         tactics = tuple(t for t in tactics if t in on and (t != "co_link" or "op2-K" in groups))
         if tactics:
-            groups[f"{op.name}-source"] = Group(f"{op.name}-source", op.name, tactics, np.array([op.source]))
+            groups[f"{op.name}-source"] = Group(f"{op.name}-source", op.name, tactics, np.array([op.source]), op.source)
     return CampaignPlan(ops, groups)
 
 
 # -- posts ---------------------------------------------------------------------------------
+def flood_volume(cfg) -> int:
+    """Posts (and reposts) the flood army makes."""
+    return max(FLOOD_MIN, int(FLOOD_SHARE * cfg.posts))
+
+
 def _times_in(rng: np.random.Generator, windows: list[tuple[int, int, str]], k: int, after: np.ndarray | int = 0) -> np.ndarray:
     """``k`` times spread over the windows (by length), each after ``after``."""
     lengths = np.array([e - s for s, e, _ in windows], dtype=float)
@@ -422,14 +436,6 @@ def _site_url(rng, world, site: str, t: int) -> str:
     return f"https://{site}/{y}/{m:02d}/{slug}-{int(rng.integers(1000, 99999))}"
 
 
-@dataclass
-class _Pending:
-    """Campaign originals collected before reposts are made of them."""
-
-    batches: list = field(default_factory=list)
-    tags: dict = field(default_factory=dict)  # name -> list of (batch index)
-
-
 def campaign_posts(world) -> tuple[pa.Table, dict]:
     """Every campaign post (and the organic reactions to them), numbered from 0.
 
@@ -442,7 +448,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     G = plan.groups
     originals = []  # (label, batch)
     if not plan.ops:
-        return concat_batches([]), {}
+        return concat_batches([]), {"laundering_planned": {}}
     op1, op2 = plan.ops["op1"], plan.ops["op2"]
     on = set(cfg.tactics)
 
@@ -466,9 +472,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     if "op1-F" in G:
         g = G["op1-F"]
         fs, fe, _ = next(w for w in op1.windows if w[2] == "flood")
-        volume = max(300, int(0.015 * cfg.posts))
-        n_rt = int(0.25 * volume)
-        n_orig = volume - n_rt
+        n_orig = flood_volume(cfg) - int(FLOOD_REPOST_SHARE * flood_volume(cfg))
         m = len(g.members)
         per = 4 + np.bincount(pick_weighted(rng, np.exp(0.9 * rng.standard_normal(m)), max(0, n_orig - 4 * m)), minlength=m)
         authors = np.repeat(g.members, per)
@@ -624,11 +628,12 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
             W.append(g.members[go])
             T.append(o_t[r] + (d0 + rng.gamma(2.0, 6.0, size=k)).astype(np.int64))
         repost(np.concatenate(R), np.concatenate(W), np.concatenate(T))
-    # op1-F: some flood posts reposted by a few other army members (minutes)
+    # op1-F: some flood posts reposted by a few other army members (minutes), inside the window
     if flood is not None:
         g = G["op1-F"]
+        f_end = next(e for _, e, k in op1.windows if k == "flood")
         f_rows = np.flatnonzero(labels == "op1-F")
-        n_rt = int(0.25 * max(300, int(0.015 * cfg.posts)))
+        n_rt = int(FLOOD_REPOST_SHARE * flood_volume(cfg))
         rows = rng.choice(f_rows, size=n_rt)
         who = rng.choice(g.members, size=n_rt)
         keep = (who != o_acc[rows])
@@ -637,7 +642,8 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         _, first = np.unique(key, return_index=True)
         first = np.sort(first)
         rows, who = rows[first], who[first]
-        repost(rows, who, o_t[rows] + np.exp(np.log(300) + 1.2 * rng.standard_normal(len(rows))).astype(np.int64) + 1)
+        delay = np.exp(np.log(300) + 1.2 * rng.standard_normal(len(rows))).astype(np.int64) + 1
+        repost(rows, who, np.minimum(o_t[rows] + delay, np.maximum(o_t[rows] + 1, f_end - 1)))
     # op2-B3: early amplification of the source and the impersonators
     if "op2-B3" in G:
         g = G["op2-B3"]
@@ -668,5 +674,5 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         world.trap(who, "campaign_echo", [f"reposted one {labels[r]} post once" for r in rows])
 
     batch = with_engagement(concat_batches([orig] + reposts))
-    facts = {"laundering_planned": laundering_planned, "labels": labels}
+    facts = {"laundering_planned": laundering_planned}
     return batch, facts

@@ -19,11 +19,14 @@ references never cross batches.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .accounts import HOSTILE
+from .domains import SHORTENER
 from .posts import POST, QUOTE, REPLY, Numbering, concat_batches, make_batch, repost_rows
 from .text import EMOJI, join_ids, join_parts, lists_of, random_codes
 
@@ -111,8 +114,6 @@ def _articles(world, rng: np.random.Generator, day_start: int, n: int) -> Articl
     head = join_ids(world.vocab.sample_words(rng, langs, rng.integers(7, 13, size=n)), world.vocab.words)
     slugs = join_ids(world.vocab.sample_words(rng, np.zeros(n, np.int8), rng.integers(3, 6, size=n)), world.vocab.words, "-").to_pylist()
     numbers = rng.integers(10_000, 999_999, size=n)
-    from datetime import datetime, timezone
-
     d = datetime.fromtimestamp(day_start, tz=timezone.utc)
     urls = []
     for i in range(n):
@@ -190,6 +191,9 @@ def build_originals(world, rng: np.random.Generator, numbering: Numbering, autho
 
 
 _EMOJI_OR_EMPTY = pa.array(list(EMOJI) + [""], pa.string())
+_HOSTILE = pa.array(HOSTILE, pa.string())
+#: share of plain organic posts carrying a hostile string
+HOSTILE_SHARE = 0.002
 
 
 def compose_originals(world, rng: np.random.Generator, numbering: Numbering, authors: np.ndarray, times: np.ndarray,
@@ -243,9 +247,14 @@ def compose_originals(world, rng: np.random.Generator, numbering: Numbering, aut
         url = pc.if_else(pa.array(other), site_url, url)
     short = ctype == SHORT_LINK
     if short.any():
-        url = pc.if_else(pa.array(short), pc.binary_join_element_wise("https://bit.ly/", random_codes(rng, n, 7), ""), url)
+        url = pc.if_else(pa.array(short), pc.binary_join_element_wise(f"https://{SHORTENER}/", random_codes(rng, n, 7), ""), url)
     if meme_text is not None:
         body = pc.if_else(pa.array(ctype == MEME), meme_text, body)
+    if "hostile_strings" in world.cfg.traps:
+        # markup, quotes, SQL, newlines, bidi overrides: what exports and reports must escape
+        bad = (rng.random(n) < HOSTILE_SHARE) & (ctype == PLAIN)
+        snippet = _HOSTILE.take(pa.array(rng.integers(0, len(HOSTILE), size=n)))
+        body = pc.if_else(pa.array(bad), pc.binary_join_element_wise(body, snippet, " "), body)
     return build_originals(world, rng, numbering, authors, times, langs, body, tag_ids=tag_ids, url=url,
                            mention_ids=mention_ids, suffix=suffix, emoji_share=0.07)
 
@@ -344,6 +353,11 @@ def _text_reactions(world, rng, numbering: Numbering, originals: pa.Table, rows,
     )
 
 
+def _share_of_part(total: int, part: int, n_parts: int) -> int:
+    """Part ``part``'s share of ``total`` items split as evenly as possible."""
+    return total // n_parts + (1 if part < total % n_parts else 0)
+
+
 def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: int) -> pa.Table:
     """Exactly ``quota`` organic posts for part ``part`` of day ``day`` (0-based), numbered
     from ``gidx0``; their reactions included."""
@@ -366,9 +380,9 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
     n_orig = quota - n_rt - n_reply - n_quote
 
     # planned originals of this day: trend posts, memes, outlets' own articles
-    n_trend = [world.trend_counts[i][day] // n_parts + (1 if part < world.trend_counts[i][day] % n_parts else 0) for i in range(len(world.trends))]
+    n_trend = [_share_of_part(int(counts[day]), part, n_parts) for counts in world.trend_counts]
     memes_today = [(i, m) for i, m in enumerate(world.memes) if m.day == day]
-    n_meme = [m.count // n_parts + (1 if part < m.count % n_parts else 0) for _, m in memes_today]
+    n_meme = [_share_of_part(m.count, part, n_parts) for _, m in memes_today]
     n_articles = max(3, int(0.012 * n_orig))
     art = _articles(world, rng, day_start, n_articles)
     planned = sum(n_trend) + sum(n_meme) + n_articles
