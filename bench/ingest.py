@@ -215,11 +215,56 @@ def real_cases() -> list:
     return cases
 
 
+COMMIT_RUN = """
+import json, sys, cibscan
+ws_path, folder, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+parts = {"posts": [folder + "/posts.parquet"], "accounts": [folder + "/accounts.parquet"], "rejects": []}
+with cibscan.open_workspace(ws_path) as ws:
+    c = ws.commit_staging(folder, parts, {"source_id": 1, "path": "synthetic", "sha256": "x", "bytes": 0, "format": "x-io-tweets"})
+print(json.dumps({"posts": c.posts, "accounts": c.accounts, "duplicates": c.duplicates}))
+"""
+
+
+def write_staged(folder: Path, n: int, n_accounts: int = 200_000) -> None:
+    """Staged Parquet parts as ingest leaves them before its commit: ``n`` posts (30% reposts,
+    a hashtag and a link each, 0.1% repeated ids) and ``n_accounts`` accounts, written by DuckDB
+    so that a 10M-post commit can be measured without reading 10M records first."""
+    import duckdb
+
+    from cibscan.schema import ACCOUNTS, POSTS
+
+    post_expr = {
+        "platform": "'twitter'", "post_id": "(1000000000 + (CASE WHEN i % 1000 = 999 THEN i - 1 ELSE i END))::VARCHAR",
+        "account_id": f"(100000 + (i * 7919) % {n_accounts})::VARCHAR",
+        "created_at": "TIMESTAMP '2016-11-01' + to_seconds(i * 3)", "text": "'post number ' || i || ' #tag' || (i % 500)",
+        "lang": "'en'", "kind": "CASE WHEN i % 10 < 3 THEN 'repost' ELSE 'post' END",
+        "ref_post_id": "CASE WHEN i % 10 < 3 THEN (1000000000 + i // 2)::VARCHAR END",
+        "hashtags": "['tag' || (i % 500)]", "urls": "['https://example.com/' || (i % 2000)]", "client": "'Twitter Web App'",
+        "source_id": "1",
+    }
+    acc_expr = {"platform": "'twitter'", "account_id": "(100000 + i)::VARCHAR", "handle": "'user_' || i",
+                "display_name": "'Name ' || i", "followers": "i % 5000", "following": "i % 700", "source_id": "1"}
+
+    def select(cols, exprs) -> str:
+        out = []
+        for c in cols:
+            e = exprs.get(c.name)
+            if e is None:
+                e = "[]::VARCHAR[]" if str(c.type).startswith("list") else f"NULL::{ {'string': 'VARCHAR', 'int64': 'BIGINT', 'bool': 'BOOLEAN'}.get(str(c.type), 'TIMESTAMP') }"
+            out.append(f'{e} AS "{c.name}"')
+        return ", ".join(out) + ", i + 1 AS _seq"
+
+    con = duckdb.connect()
+    con.execute(f"COPY (SELECT {select(POSTS, post_expr)} FROM range({n}) t(i)) TO '{folder}/posts.parquet' (FORMAT parquet, ROW_GROUP_SIZE 50000)")
+    con.execute(f"COPY (SELECT {select(ACCOUNTS, acc_expr)} FROM range({n_accounts}) t(i)) TO '{folder}/accounts.parquet' (FORMAT parquet)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--rows", type=int, default=200_000, help="rows of each synthetic file (0: skip the per-format runs)")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--big", type=int, default=0, help="also ingest one X IO file of this many posts (e.g. 10000000)")
+    ap.add_argument("--commit", type=int, default=0, help="also time the commit alone of this many staged posts (e.g. 10000000)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "out"))
     args = ap.parse_args()
     out = Path(args.out)
@@ -244,6 +289,16 @@ def main() -> None:
             res = {"label": f"x-io-tweets {args.big:,} posts", "rows": args.big, "bytes": big.stat().st_size, "generate_seconds": round(gen_s, 1),
                    "seconds": round(s, 1), "rows_per_s": round(args.big / s), "peak_rss_mib": round(rss / 2**20),
                    "under_2_gib": rss < 2 * GIB, "counts": counts}
+            results.append(res)
+            print(json.dumps(res), flush=True)
+        if args.commit:
+            staged = tmp / "staged"
+            staged.mkdir()
+            write_staged(staged, args.commit)
+            s, rss, o = measure([sys.executable, "-c", COMMIT_RUN, str(tmp / "commit.duckdb"), str(staged), str(args.commit)], interval=0.2)
+            res = {"label": f"commit of {args.commit:,} staged posts", "rows": args.commit, "seconds": round(s, 1),
+                   "rows_per_s": round(args.commit / s), "peak_rss_mib": round(rss / 2**20), "under_2_gib": rss < 2 * GIB,
+                   "counts": json.loads(o.strip().splitlines()[-1])}
             results.append(res)
             print(json.dumps(res), flush=True)
     meta = {"load_average_at_end": os.getloadavg(), "cpus": os.cpu_count(), "python": sys.version.split()[0]}
