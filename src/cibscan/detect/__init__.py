@@ -69,3 +69,11 @@ def run_scan(
         results[n] = d.detect(ws, progress=progress)
         store_findings(ws, {n: results[n]})
     return results
+
+# -- registrations, in run order: coordination first (floods read coordination_members), then:
+from .floods import FloodsDetector  # noqa: E402
+
+DETECTORS[FloodsDetector.name] = FloodsDetector
+from .personas import PersonasDetector  # noqa: E402
+
+DETECTORS[PersonasDetector.name] = PersonasDetector
