@@ -49,3 +49,27 @@ def flood_scene(seed: int = 0):
             pid += 1
             posts.append(post(pid, a, 5 * DAY + rnd.randrange(3 * 3600), text=rnd.choice(texts), hashtags=["flood"]))
     return posts, accounts, {"flooders": set(flooders), "organic": set(organic)}
+
+
+def amplifier_scene(seed: int = 0):
+    """A source ``src`` posts 12 times; 6 amplifiers ``amp*`` share every post within a minute;
+    150 ordinary followers ``fan*`` share some posts hours later; a second, organic source
+    ``news`` is shared by the fans only. Returns (posts, accounts, amplifier ids)."""
+    rnd = random.Random(seed)
+    posts, accounts = [], []
+    amps = [f"amp{i}" for i in range(6)]
+    fans = [f"fan{i}" for i in range(150)]
+    for a in ["src", "news"] + amps + fans:
+        accounts.append(account(a, handle=a.upper() if a == "src" else a))
+    n = 0
+    for src in ("src", "news"):
+        for k in range(12):
+            t = k * 6 * 3600
+            orig = f"{src}-{k}"
+            posts.append(post(orig, src, t, text=f"{src} says {k}"))
+            sharers = [(a, t + 5 + rnd.randrange(50)) for a in amps] if src == "src" else []
+            sharers += [(f, t + 600 + rnd.randrange(4 * 3600)) for f in rnd.sample(fans, 30)]
+            for a, ts in sharers:
+                n += 1
+                posts.append(post(f"s{n}", a, ts, kind="repost", ref_post_id=orig, ref_account_id=src, text=f"{src} says {k}"))
+    return posts, accounts, set(amps)

@@ -68,6 +68,11 @@ def run_scan(
             progress(f"{n}: running")
         results[n] = d.detect(ws, progress=progress)
         store_findings(ws, {n: results[n]})
+    from ..rank import build_rankings  # noqa: PLC0415  (rank reads the stored findings of every detector)
+
+    if progress:
+        progress("ranking accounts and clusters")
+    build_rankings(ws)
     return results
 
 # -- registrations, in run order: coordination first (floods read coordination_members), then:
@@ -77,3 +82,6 @@ DETECTORS[FloodsDetector.name] = FloodsDetector
 from .personas import PersonasDetector  # noqa: E402
 
 DETECTORS[PersonasDetector.name] = PersonasDetector
+from .amplifiers import AmplifiersDetector  # noqa: E402
+
+DETECTORS[AmplifiersDetector.name] = AmplifiersDetector
