@@ -73,3 +73,40 @@ def amplifier_scene(seed: int = 0):
                 n += 1
                 posts.append(post(f"s{n}", a, ts, kind="repost", ref_post_id=orig, ref_account_id=src, text=f"{src} says {k}"))
     return posts, accounts, set(amps)
+
+
+def persona_scene(seed: int = 0):
+    """Two years of background sign-ups plus one persona batch.
+
+    - 1,200 background accounts created at random times over 2022-2023, handles and bios of
+      their own (some share the default avatar ``phash:default``, used by 80 accounts).
+    - On 2023-05-10, 30 persona accounts ``patriotmary<4 digits>`` with one bio and names unlike
+      their handles, created within 3 hours (20 background accounts are created that day too).
+    - Three accounts created months apart share one non-default avatar ``phash:reused``.
+
+    Returns (accounts, truth) with truth = {"batch": set, "avatar": set}.
+    """
+    rnd = random.Random(seed)
+    out = []
+    start = datetime(2022, 1, 1)
+    words = ["river", "maple", "stone", "cloud", "lumen", "harbor", "quill", "ember", "fjord", "sable"]
+    for i in range(1200):
+        w = rnd.choice(words)
+        out.append(account(f"bg{i}", handle=f"{w}{rnd.choice(words)}{i}", display_name=f"{w.title()} {i}",
+                           description=f"I like {w} and {rnd.choice(words)} number {i}",
+                           created_at=start + timedelta(seconds=rnd.randrange(730 * DAY)),
+                           avatar_hash="phash:default" if i < 80 else f"phash:{i:016x}"))
+    day = datetime(2023, 5, 10)
+    for i in range(20):
+        out.append(account(f"same_day{i}", handle=f"dayone{i}x", display_name=f"Dayone {i}", description=f"hello from the day {i}",
+                           created_at=day + timedelta(seconds=rnd.randrange(DAY)), avatar_hash=f"phash:d{i:015x}"))
+    batch = [f"p{i}" for i in range(30)]
+    for i, a in enumerate(batch):
+        out.append(account(a, handle=f"patriotmary{rnd.randrange(1000, 9999)}{i}"[:15], display_name=rnd.choice(["George", "Linda", "Oscar"]),
+                           description="Proud patriot. Family, faith, freedom. #1 fan of the truth",
+                           created_at=day + timedelta(hours=9, seconds=rnd.randrange(3 * 3600)), avatar_hash=f"phash:p{i:015x}"))
+    reused = ["r0", "r1", "r2"]
+    for k, a in enumerate(reused):
+        out.append(account(a, handle=f"someone{k}z", display_name=f"Someone {k}", created_at=start + timedelta(days=100 + 150 * k),
+                           avatar_hash="phash:reused"))
+    return out, {"batch": set(batch), "avatar": set(reused)}

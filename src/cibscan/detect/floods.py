@@ -237,15 +237,19 @@ class FloodsDetector(Detector):
             raise ParameterError("floods: nothing to test: set hashtags=true or give phrases")
         keyed = _keyed_posts(ws.table("posts"), p["hashtags"], phrases)
         stats = keyed.aggregate(
-            n=keyed.count(), t0=keyed.t.min(), t1=keyed.t.max(),
+            n=keyed.count(),
             q25=keyed.t.quantile(0.25), q75=keyed.t.quantile(0.75),
         ).to_pyarrow().to_pylist()[0]
         if not stats["n"]:
             return self.findings(p, tables=_empty_tables(), notes=["no post carries a hashtag or a named phrase"])
-        span = int(stats["t1"]) - int(stats["t0"]) + 1
+        # the baseline spans the whole collection, not only the posts that carry a key
+        posts = ws.table("posts")
+        pt = posts.created_at.truncate("s").epoch_seconds().cast("int64")
+        whole = posts.aggregate(t0=pt.min(), t1=pt.max()).to_pyarrow().to_pylist()[0]
+        span = int(whole["t1"]) - int(whole["t0"]) + 1
         width = p["bin_seconds"] or auto_bin_seconds(stats["q25"], stats["q75"], stats["n"], span)
-        t0 = int(stats["t0"]) - int(stats["t0"]) % width  # bins start on round clock times (UTC)
-        span = int(stats["t1"]) - t0 + 1
+        t0 = int(whole["t0"]) - int(whole["t0"]) % width  # bins start on round clock times (UTC)
+        span = int(whole["t1"]) - t0 + 1
         n_bins = span // width + 1
         self._progress(f"floods: {stats['n']:,} keyed posts, bins of {width} s ({n_bins:,} bins)")
         keyed = keyed.mutate(b=((keyed.t - t0) // width).cast("int64"))

@@ -12,7 +12,7 @@ Two ways a batch is found, each reported with its members and the traits they sh
    is shared by at least ``trait_min_share`` of the members and is ``trait_enrichment`` times
    more common there than among all accounts are the batch's *shared traits*; when some of them
    are strong (same avatar, same bio, same handle stem or handle shape), members are the
-   accounts of the window that carry at least one of them (the others are the background
+   accounts of the window that carry at least half of them (the others are the background
    creations the window also holds).
 2. **Shared identity traits**, whenever they were created: the same non-default avatar hash on
    several accounts, the same normalised bio (``min_bio_chars`` or longer) on
@@ -165,6 +165,7 @@ class PersonasDetector(Detector):
         "merge_gap_bins": Param(1, "Burst bins at most this many bins apart form one batch.", int, low=0),
         "trait_min_share": Param(0.3, "A trait is shared when at least this share of a batch carries one value.", float, low=0.0, high=1.0),
         "trait_enrichment": Param(3.0, "... and that value is this many times more common in the batch than overall.", float, low=1.0),
+        "stem_window_days": Param(30, "Accounts sharing a handle stem form a batch when this many days hold min_batch_size of them.", int, low=1),
         "min_bio_chars": Param(15, "Bios shorter than this (normalised) are not compared.", int, low=1),
         "min_bio_group": Param(3, "Accounts with one identical bio that form a batch.", int, low=2),
         "min_avatar_group": Param(2, "Accounts with one identical (non-default) avatar hash that form a batch.", int, low=2),
@@ -392,13 +393,16 @@ def _creation_batches(ws, acc: ibis.Table, n_total: int, p: dict, progress) -> l
 
 
 def _may_carry(m: dict, strong: set[tuple[str, str]]) -> bool:
-    """Whether a member carries one of the strong shared traits, or cannot be seen not to (its
-    handle was hashed by the archive, or its avatar is unknown)."""
-    if any((k, v) in strong for k, v in m["_traits"].items()):
-        return True
-    kinds = {k for k, _ in strong}
-    unseen = (m["hashed"] and kinds & set(HANDLE_TRAITS)) or ("avatar" in kinds and not m["avatar_hash"])
-    return bool(unseen)
+    """Whether a member carries at least half of the strong shared traits, counting as carried a
+    trait it cannot be seen not to carry (its handle was hashed by the archive, or its avatar is
+    unknown). Half, not one: a single coincidence (a handle that happens to have the batch's
+    length) must not pull a background sign-up into the batch."""
+    mine = set(m["_traits"].items())
+    carried = 0
+    for k, v in strong:
+        unseen = (m["hashed"] and k in HANDLE_TRAITS) or (k == "avatar" and not m["avatar_hash"])
+        carried += (k, v) in mine or bool(unseen)
+    return carried * 2 >= len(strong)
 
 
 def _noisy_or(signals: dict[str, float]) -> float:
@@ -436,10 +440,28 @@ def _trait_batches(acc: ibis.Table, p: dict) -> list[dict]:
         if (s := handle_stem(r["handle"])) is not None:
             r["_traits"] = _traits_of(r)
             by.setdefault(s, []).append(r)
+    window = p["stem_window_days"] * 86400
     for v, members in by.items():
-        if len(members) >= p["min_batch_size"]:
-            out.append(_trait_batch("handle_stem", v, members))
+        # a stem is only telling when its accounts were made together: common stems
+        # ("john", "maple") recur among unrelated people over the years
+        close = _densest_window([m for m in members if m["t"] is not None], window)
+        if not close and all(m["t"] is None for m in members):
+            close = members  # creation times unknown: the stem alone (scored lower, no creation signal)
+        if len(close) >= p["min_batch_size"]:
+            out.append(_trait_batch("handle_stem", v, close))
     return out
+
+
+def _densest_window(members: list[dict], width: int) -> list[dict]:
+    """The largest set of members created within ``width`` seconds of each other."""
+    ms = sorted(members, key=lambda m: m["t"])
+    best, j = (0, 0), 0
+    for i in range(len(ms)):
+        while ms[i]["t"] - ms[j]["t"] > width:
+            j += 1
+        if i + 1 - j > best[1] - best[0]:
+            best = (j, i + 1)
+    return ms[best[0]:best[1]]
 
 
 def _trait_batch(kind: str, value: str, members: list[dict]) -> dict:
