@@ -252,7 +252,7 @@ class FloodsDetector(Detector):
         span = int(whole["t1"]) - t0 + 1
         n_bins = span // width + 1
         self._progress(f"floods: {stats['n']:,} keyed posts, bins of {width} s ({n_bins:,} bins)")
-        keyed = keyed.mutate(b=((keyed.t - t0) // width).cast("int64"))
+        keyed = keyed.mutate(b=((keyed.t - t0) // width).cast("int64")).cache()  # read by several queries below
 
         counts = keyed.group_by(["key_kind", "key", "b"]).aggregate(c=keyed.count())
         totals = counts.group_by(["key_kind", "key"]).aggregate(total=counts.c.sum(), peak=counts.c.max())
@@ -328,19 +328,19 @@ def _empty_tables() -> dict[str, pa.Table]:
 
 
 def _keyed_posts(posts: ibis.Table, hashtags: bool, phrases: Sequence[str]) -> ibis.Table:
-    """One row per (post, key): hashtags case-folded, phrases found in normalised text."""
-    base = posts.mutate(
-        t=posts.created_at.truncate("s").epoch_seconds().cast("int64"),
-        norm=normalised_text(posts.text.fill_null("")),
-    )
-    cols = ["platform", "post_id", "account_id", "kind", "norm", "t"]
+    """One row per (post, key): hashtags case-folded, phrases found in normalised text. Text is
+    normalised here only for phrase matching (the burst's own posts are normalised later)."""
+    base = posts.mutate(t=posts.created_at.truncate("s").epoch_seconds().cast("int64"))
+    cols = ["platform", "post_id", "account_id", "kind", "t"]
     parts = []
     if hashtags:
         tags = base.select(*cols, key=base.hashtags.unnest().lower(), key_kind=ibis.literal("hashtag"))
         parts.append(tags.distinct())
-    for ph in phrases:
-        padded = (" " + base.norm + " ").contains(f" {ph} ")
-        parts.append(base.filter(padded).select(*cols, key=ibis.literal(ph), key_kind=ibis.literal("phrase")))
+    if phrases:
+        normed = base.mutate(norm=" " + normalised_text(base.text.fill_null("")) + " ")
+        for ph in phrases:
+            hit = normed.filter(normed.norm.contains(f" {ph} "))
+            parts.append(hit.select(*cols, key=ibis.literal(ph), key_kind=ibis.literal("phrase")))
     return parts[0] if len(parts) == 1 else ibis.union(*parts, distinct=False)
 
 
@@ -379,7 +379,7 @@ def _merge_runs(flagged: ibis.Table, max_gap: int) -> ibis.Table:
 def _burst_posts(keyed: ibis.Table, bursts: ibis.Table) -> ibis.Table:
     j = keyed.join(bursts, ["key_kind", "key"])
     j = j.filter((j.b >= j.b0) & (j.b <= j.b1))
-    return j.select("bid", "platform", "post_id", "account_id", "kind", "norm", "t", "b0")
+    return j.select("bid", "platform", "post_id", "account_id", "kind", "t", "b0")
 
 
 def _with_account_facts(ws, members: ibis.Table, t0: int, width: int, new_days: int) -> ibis.Table:
@@ -387,6 +387,11 @@ def _with_account_facts(ws, members: ibis.Table, t0: int, width: int, new_days: 
     acc = ws.table("accounts").select("platform", "account_id", acc_created="created_at")
     acc = acc.mutate(acc_t=acc.acc_created.truncate("s").epoch_seconds().cast("int64")).drop("acc_created")
     m = members.left_join(acc, ["platform", "account_id"]).select(members, "acc_t")
+    # texts of the burst posts only (normalising every post would dominate the run time)
+    posts = ws.table("posts")
+    texts = posts.select("platform", "post_id", norm=normalised_text(posts.text.fill_null("")))
+    m = m.left_join(texts, ["platform", "post_id"]).select(m, "norm")
+    m = m.mutate(norm=m.norm.fill_null(""))
     # new = created at most new_days before the burst's first bin (or during the burst)
     is_new = m.acc_t >= (m.b0 * width + t0 - new_days * 86400)
     m = m.mutate(is_new=is_new.fill_null(False), has_created=m.acc_t.notnull())
