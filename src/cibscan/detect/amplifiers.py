@@ -3,14 +3,22 @@
 For a named source (``sources``: account ids or handles) — or automatically for the sources
 most amplified by coordinated clusters (``coordination_members``), or, when the coordination
 detector has not run, the sources whose posts were reposted most — every repost or quote of
-the source's posts is ranked among that post's shares by time. A share is *early* when it is
-among the first ``first_n`` or within ``within_seconds`` of the original (of the first share,
-when the original itself is not in the data). For each account the number of early shares is
-compared with what it would get if the order of each post's sharers were random: a post with
-``R`` shares of which ``E`` are early gives each of its sharers an ``E/R`` chance, so the
-expected count is the sum of ``E/R`` over the posts the account shared (a permutation
-baseline). Accounts with at least ``min_times`` early shares, ``min_enrichment`` times the
-expectation and a Bonferroni-corrected Poisson tail ``p ≤ alpha`` are early amplifiers.
+the source's posts is ranked among that post's shares by time. A share is *early* when it
+comes within ``within_seconds`` of the original (of the first share when the original is not in
+the data) or among the first ``first_n``. An *early amplifier* has at least ``min_times`` early
+shares of the source, at least ``min_share_early`` of its shares of the source are early, and
+it shared at least ``min_coverage`` of the source's shared posts: habitually first, not once
+in a while. Reported per account: how often (shares, early shares,
+coverage of the source's posts) and how early (median delay, median rank), with the number of
+early shares a random order of each post's sharers would give it (a post with ``R`` shares of
+which ``E`` are early gives each sharer an ``E/R`` chance) and the Poisson tail of the observed
+count against it. That baseline is reported, not required: when a network is the only one
+sharing a source, every sharer is early and a random order explains nothing away.
+
+The score combines consistency (share of early shares), speed (median delay from 60 s down to
+5 s), repetition, coverage and the excess over the random-order baseline as a noisy-OR. Fans of a
+celebrity are early now and then, minutes after a post; an amplification network is early
+nearly every time, within seconds.
 
 References: Giglietto et al. (2020), "It takes a village to manipulate the media: coordinated
 link sharing behavior during 2018 and 2019 Italian elections" (CooRnet; fast shares of the same
@@ -37,6 +45,8 @@ __all__ = ["AmplifiersDetector", "detect"]
 #: Shares of these kinds amplify a post.
 SHARE_KINDS = ("repost", "quote")
 SCORE_THRESHOLD = 0.35
+#: Weights of the amplifier signals in the noisy-OR score.
+AMPLIFIER_WEIGHTS = {"consistency": 0.5, "speed": 0.4, "repetition": 0.2, "coverage": 0.3, "beyond_random_order": 0.3}
 _EPOCH = datetime(1970, 1, 1)
 
 
@@ -52,10 +62,10 @@ class AmplifiersDetector(Detector):
         "sources": Param([], "Source accounts (ids or handles); empty = automatic.", (list, tuple)),
         "n_sources": Param(10, "Automatic mode: how many sources to examine.", int, low=1),
         "first_n": Param(5, "A share among the first this many of a post is early.", int, low=1),
-        "within_seconds": Param(300, "A share within this many seconds of the original is early.", int, low=0),
-        "min_times": Param(3, "An amplifier has at least this many early shares of the source.", int, low=1),
-        "min_enrichment": Param(2.0, "... and this many times the early shares a random order would give it.", float, low=1.0),
-        "alpha": Param(0.01, "Family-wise error rate (Bonferroni over accounts tested).", float, low=1e-12, high=0.5),
+        "within_seconds": Param(60, "A share within this many seconds of the original is early.", int, low=0),
+        "min_times": Param(5, "An amplifier has at least this many early shares of the source.", int, low=1),
+        "min_share_early": Param(0.5, "... and at least this share of its shares of the source are early.", float, low=0.0, high=1.0),
+        "min_coverage": Param(0.2, "... and it shared at least this share of the source's shared posts.", float, low=0.0, high=1.0),
     }
 
     def _detect(self, ws, p):
@@ -83,6 +93,8 @@ class AmplifiersDetector(Detector):
             median_rank=s.rk.median(), median_delay_s=s.delay.median(), first_t=s.t.min(), last_t=s.t.max(),
         )
         per = per.filter(per.account_id != per.source_id)
+        n_src = s.group_by("source_id").aggregate(n_source_posts=s.ref_post_id.nunique())
+        per = per.join(n_src, "source_id").select(per, "n_source_posts")
         cand = per.filter(per.n_early >= p["min_times"]).to_pyarrow().to_pylist()
         n_tested = max(1, int(per.count().to_pyarrow().as_py()))
         src_stats = {r["source_id"]: r for r in _source_stats(s).to_pyarrow().to_pylist()}
@@ -114,7 +126,7 @@ SOURCES_SCHEMA = pa.schema([
 ])
 ACCOUNTS_SCHEMA = pa.schema([
     ("source_id", pa.string()), ("account_id", pa.string()), ("n_shares", pa.int64()), ("n_early", pa.int64()),
-    ("share_early", pa.float64()), ("expected_early", pa.float64()), ("median_rank", pa.float64()),
+    ("share_early", pa.float64()), ("coverage", pa.float64()), ("expected_early", pa.float64()), ("median_rank", pa.float64()),
     ("median_delay_s", pa.float64()), ("first_at", pa.timestamp("us")), ("last_at", pa.timestamp("us")),
     ("p_value", pa.float64()), ("score", pa.float64()), ("confidence", pa.string()),
 ])
@@ -182,29 +194,41 @@ def _source_stats(s: ibis.Table) -> ibis.Table:
 
 
 def _score_accounts(cand: list[dict], n_tested: int, p: dict) -> list[dict]:
-    """Keep the candidates whose early shares beat the random-order expectation; score them."""
+    """Keep the habitual early sharers and score them (see the module docstring)."""
     from scipy.stats import poisson
 
     out = []
     for r in cand:
-        exp = max(float(r["expected_early"]), 1e-9)
-        n_early, ratio = int(r["n_early"]), int(r["n_early"]) / exp
-        pv = float(min(1.0, poisson.sf(n_early - 1, exp) * n_tested))
-        if ratio < p["min_enrichment"] or pv > p["alpha"]:
+        n_early, n_shares = int(r["n_early"]), int(r["n_shares"])
+        share_early = n_early / n_shares
+        coverage = n_shares / max(1, int(r["n_source_posts"]))
+        if share_early < p["min_share_early"] or coverage < p["min_coverage"]:
             continue
-        share_early = n_early / int(r["n_shares"])
-        # signals: times the random-order expectation (min_enrichment -> 0, 10x that -> 1),
-        # how many repetitions beyond the minimum, and how consistently early
-        enrich = min(1.0, max(0.0, math.log10(ratio / p["min_enrichment"])))
-        repeat = min(1.0, (n_early - p["min_times"] + 1) / 10)
-        score = round(1 - (1 - 0.6 * enrich) * (1 - 0.5 * repeat) * (1 - 0.4 * share_early), 4)
-        signals = sum(1 for x in (enrich, repeat, share_early) if x >= 0.5)
+        exp = max(float(r["expected_early"]), 1e-9)
+        pv = float(min(1.0, poisson.sf(n_early - 1, exp) * n_tested))
+        delay = max(float(r["median_delay_s"]), 1.0)
+        signals = {
+            "consistency": _ramp(share_early, 0.5, 1.0),
+            "speed": _ramp(math.log(60.0 / delay), 0.0, math.log(12.0)),  # 60 s -> 0, 5 s -> 1
+            "repetition": _ramp(n_early, p["min_times"], p["min_times"] + 20),
+            "coverage": _ramp(coverage, p["min_coverage"], 0.8),
+            "beyond_random_order": _ramp(n_early / exp, 1.5, 5.0),
+        }
+        keep = 1.0
+        for k, w in AMPLIFIER_WEIGHTS.items():
+            keep *= 1.0 - w * signals[k]
+        score = round(1.0 - keep, 4)
+        n_signals = sum(1 for x in signals.values() if x >= 0.5)
         out.append(dict(
-            r, share_early=share_early, p_value=pv, score=score, confidence=confidence_for(score / SCORE_THRESHOLD, signals),
+            r, share_early=share_early, coverage=coverage, p_value=pv, score=score, confidence=confidence_for(score / SCORE_THRESHOLD, n_signals),
             median_rank=float(r["median_rank"]), median_delay_s=float(r["median_delay_s"]),
             first_at=_EPOCH + timedelta(seconds=int(r["first_t"])), last_at=_EPOCH + timedelta(seconds=int(r["last_t"])),
         ))
     return out
+
+
+def _ramp(x: float, lo: float, hi: float) -> float:
+    return min(1.0, max(0.0, (x - lo) / (hi - lo)))
 
 
 def _finding(src: dict, st: dict, amps: list[dict], p: dict) -> Finding:
