@@ -109,6 +109,6 @@ def test_normalise_phrase_matches_engine_normalisation():
 
 
 def test_score_monotone_in_each_signal():
-    base = {"posts_per_account": 1.0, "top1_share": 0.0, "new_account_share": 0.0, "dup_text_share": 0.0, "coordinated_share": 0.0}
+    base = {"volume": 100, "posts_per_account": 1.0, "top1_share": 0.0, "new_account_share": 0.0, "dup_text_share": 0.0, "coordinated_share": 0.0}
     for m, hi in (("posts_per_account", 20.0), ("top1_share", 1.0), ("new_account_share", 1.0), ("dup_text_share", 1.0), ("coordinated_share", 1.0)):
         assert score_burst(dict(base, **{m: hi}))[0] > score_burst(base)[0]

@@ -32,7 +32,7 @@ def test_creation_batch_recovered_with_its_traits(personas_ws):
     members = {m["account_id"] for m in f.tables["members"].to_pylist() if m["batch_id"] == b["batch_id"]}
     assert members == truth["batch"], "strong shared traits separate the batch from that day's background"
     text = " ".join(b["traits"])
-    assert "handle stem patriotmary+4digits" in text and "same bio" in text and "display name unlike handle" in text
+    assert "handle stem patriotmary+digits" in text and "same bio" in text and "display name unlike handle" in text
     assert b["confidence"] == "high"
 
 
@@ -74,5 +74,7 @@ def test_china_2019_creation_date_batches(ws):
     with open(path, encoding="utf-8") as fh:
         n_0830 = sum(1 for r in csv.DictReader(fh) if r["account_creation_date"].startswith("2017-08-30"))
     assert days["2017-08-30"]["n_in_window"] == n_0830
-    top = [b["created_from"].strftime("%Y-%m-%d") for b in creation[:2]]
-    assert set(top) == {"2017-08-30", "2017-08-18"}, "the two largest sign-up days rank first"
+    largest = sorted(creation, key=lambda b: -b["n_in_window"])[:2]
+    assert {b["created_from"].strftime("%Y-%m-%d") for b in largest} == {"2017-08-30", "2017-08-18"}
+    assert all(b["confidence"] in ("medium", "high") for b in largest), "both are findings, not just leads"
+    assert "handle template 15 chars" in " ".join(days["2017-08-30"]["traits"]), "the generated-handle template is found"

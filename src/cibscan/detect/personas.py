@@ -47,21 +47,29 @@ import pyarrow as pa
 
 from ..findings import Evidence, Finding, confidence_for
 from .base import Detector, Param
-from .floods import normalised_text
+from .floods import normalise_phrase, normalised_text
 
-__all__ = ["PersonasDetector", "detect", "handle_shape", "handle_stem", "is_name_handle_mismatch", "creation_bursts"]
+__all__ = [
+    "PersonasDetector", "detect", "handle_shape", "handle_stem", "handle_prefix", "handle_suffix",
+    "is_name_handle_mismatch", "creation_bursts",
+]
 
 #: Traits that, shared and enriched in a creation window, decide batch membership.
-STRONG_TRAITS = ("avatar", "bio", "handle_stem", "handle_shape")
+STRONG_TRAITS = ("avatar", "bio", "bio_near", "handle_stem", "handle_prefix", "handle_suffix", "handle_shape")
 #: Traits read from the handle (absent when an archive hashed the handle).
-HANDLE_TRAITS = ("handle_shape", "handle_stem", "mismatch")
+HANDLE_TRAITS = ("handle_shape", "handle_stem", "handle_prefix", "handle_suffix", "mismatch")
 #: Weight of each trait kind in a batch's noisy-OR score (strong traits count more).
 TRAIT_WEIGHT = {
-    "avatar": 0.5, "bio": 0.5, "handle_stem": 0.45, "handle_shape": 0.35,
-    "mismatch": 0.2, "default_avatar": 0.1, "empty_bio": 0.1, "lang": 0.1,
-    # the creation burst itself: its ratio over the background, and how many accounts beyond it
-    "creation": 0.6, "size": 0.4,
+    "avatar": 0.5, "bio": 0.5, "bio_near": 0.45, "handle_stem": 0.45, "handle_prefix": 0.4, "handle_suffix": 0.35,
+    "handle_shape": 0.35, "mismatch": 0.2, "default_avatar": 0.1, "empty_bio": 0.1, "lang": 0.1,
+    # the creation burst itself: its ratio over the background, and how many accounts beyond it.
+    # Alone it stays a lead (score < 0.35): unrelated people also join on the same busy day.
+    "creation": 0.2, "size": 0.15,
 }
+#: Bios with at least this token-set Jaccard similarity are near-duplicates (within a window).
+BIO_JACCARD = 0.5
+#: Windows larger than this compare bios by exact match only (pairwise comparison is quadratic).
+MAX_NEAR_DUP_WINDOW = 3000
 SCORE_THRESHOLD = 0.35
 #: Handles an archive hashed (X IO: accounts under 5,000 followers) look like this.
 _HASHED = re.compile(r"^[A-Za-z0-9+/=]{28,}$")
@@ -84,10 +92,13 @@ def handle_shape(handle: str | None) -> str | None:
 
 
 def handle_stem(handle: str | None, min_digits: int = 2, min_stem: int = 4) -> str | None:
-    """``stem+Ndigits`` when a handle is letters followed by a digit suffix, else ``None``.
+    """``stem+digits`` when a handle is letters followed by a digit suffix (the number of
+    digits may vary within a batch), else ``None``.
 
     >>> handle_stem("PatriotMary1984")
-    'patriotmary+4digits'
+    'patriotmary+digits'
+    >>> handle_stem("kutsha_50")
+    'kutsha+digits'
     >>> handle_stem("bob7") is None
     True
     """
@@ -96,7 +107,36 @@ def handle_stem(handle: str | None, min_digits: int = 2, min_stem: int = 4) -> s
     m = re.fullmatch(r"([A-Za-z_]+?)_?([0-9]+)", handle)
     if not m or len(m.group(2)) < min_digits or len(m.group(1)) < min_stem:
         return None
-    return f"{m.group(1).lower()}+{len(m.group(2))}digits"
+    return f"{m.group(1).lower().rstrip('_')}+digits"
+
+
+def handle_prefix(handle: str | None, length: int = 4) -> str | None:
+    """The first ``length`` letters of a handle (lower case) when it starts with that many
+    letters and is longer: the shared start of handles made from one template.
+
+    >>> handle_prefix("bimsZokku")
+    'bims'
+    >>> handle_prefix("ab12cd") is None
+    True
+    """
+    if not handle or len(handle) <= length or not re.fullmatch(r"[A-Za-z]+", handle[:length]):
+        return None
+    return handle[:length].lower()
+
+
+def handle_suffix(handle: str | None, min_digits: int = 4) -> str | None:
+    """``letters+Ndigits`` for a handle of letters ending in at least ``min_digits`` digits —
+    the platform-default template (a name cut short plus 8 digits on X/Twitter).
+
+    >>> handle_suffix("Lanchur75516396")
+    'letters+8digits'
+    >>> handle_suffix("mary_jones") is None
+    True
+    """
+    m = re.fullmatch(r"[A-Za-z_]+?([0-9]+)", handle or "")
+    if not m or len(m.group(1)) < min_digits:
+        return None
+    return f"letters+{len(m.group(1))}digits"
 
 
 def is_name_handle_mismatch(display_name: str | None, handle: str | None) -> bool:
@@ -241,6 +281,10 @@ def _traits_of(r: dict) -> dict[str, str]:
             out["handle_shape"] = s
         if (s := handle_stem(r["handle"])) is not None:
             out["handle_stem"] = s
+        if (s := handle_prefix(r["handle"])) is not None:
+            out["handle_prefix"] = s
+        if (s := handle_suffix(r["handle"])) is not None:
+            out["handle_suffix"] = s
         if is_name_handle_mismatch(r["display_name"], r["handle"]):
             out["mismatch"] = "display name unlike handle"
     if r["bio_key"]:
@@ -257,7 +301,8 @@ def _traits_of(r: dict) -> dict[str, str]:
 
 
 _LABEL = {
-    "handle_shape": "handle template {v}", "handle_stem": "handle stem {v}", "mismatch": "{v}", "bio": "same bio \u201c{v}\u201d",
+    "handle_shape": "handle template {v}", "handle_stem": "handle stem {v}", "handle_prefix": "handles start with {v}",
+    "handle_suffix": "handle template {v}", "bio_near": "near-duplicate bios like \u201c{v}\u201d", "mismatch": "{v}", "bio": "same bio \u201c{v}\u201d",
     "avatar": "same avatar {v}", "default_avatar": "{v} (weak)", "empty_bio": "{v} (weak)", "lang": "language {v} (weak)",
 }
 
@@ -283,7 +328,7 @@ def _background_rates(acc: ibis.Table, candidates: dict[str, set[str]], n_total:
             for v in values:
                 out[(kind, v)] = n / n_total
     # handle traits are computed in Python: estimate their background share on a seeded sample
-    python_kinds = [k for k in ("handle_shape", "handle_stem", "mismatch") if candidates.get(k)]
+    python_kinds = [k for k in HANDLE_TRAITS if candidates.get(k)]
     if python_kinds:
         sample = acc.filter(~acc.hashed).select(*_MEMBER_COLS, "hashed", "bio_key", "avatar_key", "is_default_avatar", "is_empty_bio")
         n_unhashed = int(sample.count().to_pyarrow().as_py())
@@ -363,6 +408,8 @@ def _creation_batches(ws, acc: ibis.Table, n_total: int, p: dict, progress) -> l
             for k, v in m["_traits"].items():
                 candidates.setdefault(k, set()).add(v)
     bg = _background_rates(acc, candidates, n_total, p)
+    for members in per_window:
+        _mark_near_duplicate_bios(members, p["min_bio_chars"])
     for (lo, hi, run), members in zip(windows, per_window):
         expected = float(background[run].sum())
         p_value = float(min(pvals[run]))
@@ -390,6 +437,42 @@ def _creation_batches(ws, acc: ibis.Table, n_total: int, p: dict, progress) -> l
             reason += f"; {len(core)} of them carry the strong shared traits (or their handle or avatar is not known)"
         out.append(_batch("creation", core, shared, score, signals, reason, n_in_window=len(members), expected=expected, p_value=p_value))
     return out
+
+
+def _mark_near_duplicate_bios(members: list[dict], min_chars: int) -> None:
+    """Give members whose bios are near-duplicates (token-set Jaccard >= ``BIO_JACCARD``,
+    linked transitively) the trait ``bio_near`` with the group's most common bio as its value.
+    No background rate is estimated for it: a group of 3+ near-identical bios among accounts
+    created together is taken as shared by construction."""
+    if len(members) > MAX_NEAR_DUP_WINDOW:
+        return
+    toks = []
+    for i, m in enumerate(members):
+        norm = normalise_phrase(m["description"] or "")
+        if len(norm) >= min_chars:
+            toks.append((i, frozenset(norm.split()), norm))
+    parent = list(range(len(members)))
+
+    def find(x):
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a in range(len(toks)):
+        ia, ta, _ = toks[a]
+        for b in range(a + 1, len(toks)):
+            ib, tb, _ = toks[b]
+            if len(ta & tb) >= BIO_JACCARD * len(ta | tb):
+                parent[find(ia)] = find(ib)
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for i, _, norm in toks:
+        groups.setdefault(find(i), []).append((i, norm))
+    for g in groups.values():
+        if len(g) >= 3:
+            rep = Counter(n for _, n in g).most_common(1)[0][0]
+            for i, _ in g:
+                members[i]["_traits"]["bio_near"] = rep
 
 
 def _may_carry(m: dict, strong: set[tuple[str, str]]) -> bool:
@@ -440,14 +523,31 @@ def _trait_batches(acc: ibis.Table, p: dict) -> list[dict]:
         if (s := handle_stem(r["handle"])) is not None:
             r["_traits"] = _traits_of(r)
             by.setdefault(s, []).append(r)
+    out += _stem_batches(acc, by, p)
+    return out
+
+
+def _stem_batches(acc: ibis.Table, by: dict[str, list[dict]], p: dict) -> list[dict]:
+    """Stems whose accounts were made together. Common stems ("john", "maple") recur among
+    unrelated people over the years, so the densest ``stem_window_days`` of a stem must hold
+    ``min_batch_size`` accounts and more than chance allows: a Poisson test against the stem's
+    accounts spread evenly over the span of all creation dates, Bonferroni over the stems tested."""
+    from scipy.stats import poisson
+
     window = p["stem_window_days"] * 86400
-    for v, members in by.items():
-        # a stem is only telling when its accounts were made together: common stems
-        # ("john", "maple") recur among unrelated people over the years
-        close = _densest_window([m for m in members if m["t"] is not None], window)
-        if not close and all(m["t"] is None for m in members):
-            close = members  # creation times unknown: the stem alone (scored lower, no creation signal)
-        if len(close) >= p["min_batch_size"]:
+    span = acc.aggregate(lo=acc.t.min(), hi=acc.t.max()).to_pyarrow().to_pylist()[0]
+    span_s = max(window, (span["hi"] or 0) - (span["lo"] or 0)) if span["lo"] is not None else window
+    tested = {v: ms for v, ms in by.items() if len(ms) >= p["min_batch_size"]}
+    out = []
+    for v, members in tested.items():
+        dated = [m for m in members if m["t"] is not None]
+        if not dated:  # creation times unknown: the stem alone (scored lower, no creation signal)
+            out.append(_trait_batch("handle_stem", v, members))
+            continue
+        close = _densest_window(dated, window)
+        expected = len(dated) * window / span_s
+        p_value = poisson.sf(len(close) - 1, expected) * len(tested)
+        if len(close) >= p["min_batch_size"] and p_value <= p["alpha"]:
             out.append(_trait_batch("handle_stem", v, close))
     return out
 
