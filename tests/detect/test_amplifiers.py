@@ -54,4 +54,4 @@ def test_unknown_named_source_gives_an_empty_row(ws):
 
 def test_bad_parameter():
     with pytest.raises(ParameterError):
-        detect(None, first_n=0)
+        detect(None, min_share_early=2)

@@ -5,7 +5,8 @@ most amplified by coordinated clusters (``coordination_members``), or, when the 
 detector has not run, the sources whose posts were reposted most — every repost or quote of
 the source's posts is ranked among that post's shares by time. A share is *early* when it
 comes within ``within_seconds`` of the original (of the first share when the original is not in
-the data) or among the first ``first_n``. An *early amplifier* has at least ``min_times`` early
+the data), or, when ``first_n`` is set, among the first ``first_n`` (off by default: on a post
+with few sharers every sharer is "among the first", and fans of a celebrity are often first). An *early amplifier* has at least ``min_times`` early
 shares of the source, at least ``min_share_early`` of its shares of the source are early, and
 it shared at least ``min_coverage`` of the source's shared posts: habitually first, not once
 in a while. Reported per account: how often (shares, early shares,
@@ -61,7 +62,7 @@ class AmplifiersDetector(Detector):
     params = {
         "sources": Param([], "Source accounts (ids or handles); empty = automatic.", (list, tuple)),
         "n_sources": Param(10, "Automatic mode: how many sources to examine.", int, low=1),
-        "first_n": Param(5, "A share among the first this many of a post is early.", int, low=1),
+        "first_n": Param(0, "A share among the first this many of a post is also early (0: off; time alone decides).", int, low=0),
         "within_seconds": Param(60, "A share within this many seconds of the original is early.", int, low=0),
         "min_times": Param(5, "An amplifier has at least this many early shares of the source.", int, low=1),
         "min_share_early": Param(0.5, "... and at least this share of its shares of the source are early.", float, low=0.0, high=1.0),
@@ -248,9 +249,10 @@ def _finding(src: dict, st: dict, amps: list[dict], p: dict) -> Finding:
     score = max(a["score"] for a in amps)
     conf = max((a["confidence"] for a in amps), key=("low", "medium", "high").index)
     med_delay = sorted(a["median_delay_s"] for a in amps)[len(amps) // 2]
+    when = f"within {p['within_seconds']} s" + (f" or among the first {p['first_n']}" if p["first_n"] else "")
     summary = (
-        f"{len(amps)} accounts repeatedly shared {name}'s posts among the first {p['first_n']} or within "
-        f"{p['within_seconds']} s (median delay {med_delay:.0f} s) across {st.get('n_posts', 0)} shared posts."
+        f"{len(amps)} accounts repeatedly shared {name}'s posts {when} "
+        f"(median delay {med_delay:.0f} s) across {st.get('n_posts', 0)} shared posts."
     )
     roles = {a["account_id"]: "amplifier" for a in amps}
     roles[sid] = "source"
