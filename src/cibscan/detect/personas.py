@@ -8,7 +8,7 @@ Two ways a batch is found, each reported with its members and the traits they sh
    platform's growth or a slow season does not look like a burst. The test is a one-sided
    Poisson test, Bonferroni-corrected over the bins tested; a bin is a burst bin when
    ``p ≤ alpha``, it holds ``min_batch_size`` accounts and ``min_ratio`` times the background.
-   Adjacent burst bins (``merge_gap_bins``) form one batch. Within the batch, traits whose value
+   Each burst bin is one batch (``merge_within_bins`` merges nearby ones). Within the batch, traits whose value
    is shared by at least ``trait_min_share`` of the members and is ``trait_enrichment`` times
    more common there than among all accounts are the batch's *shared traits*; when some of them
    are strong (same avatar, same bio, same handle stem or handle shape), members are the
@@ -202,7 +202,7 @@ class PersonasDetector(Detector):
         "alpha": Param(0.01, "Family-wise error rate of the creation-burst test (Bonferroni).", float, low=1e-12, high=0.5),
         "min_batch_size": Param(5, "A batch holds at least this many accounts.", int, low=2),
         "min_ratio": Param(3.0, "A creation-burst bin holds at least this many times the background.", float, low=1.0),
-        "merge_gap_bins": Param(1, "Burst bins at most this many bins apart form one batch.", int, low=0),
+        "merge_within_bins": Param(0, "Burst bins at most this many bins apart form one batch (0: each bin is its own batch, so batches made a day apart stay apart; 1: adjacent bins merge).", int, low=0),
         "trait_min_share": Param(0.3, "A trait is shared when at least this share of a batch carries one value.", float, low=0.0, high=1.0),
         "trait_enrichment": Param(3.0, "... and that value is this many times more common in the batch than overall.", float, low=1.0),
         "stem_window_days": Param(30, "Accounts sharing a handle stem form a batch when this many days hold min_batch_size of them.", int, low=1),
@@ -385,7 +385,7 @@ def _creation_batches(ws, acc: ibis.Table, n_total: int, p: dict, progress) -> l
     )
     runs: list[list[int]] = []
     for i in np.nonzero(is_burst)[0]:
-        if runs and i - runs[-1][-1] <= p["merge_gap_bins"] + 1:
+        if runs and i - runs[-1][-1] <= p["merge_within_bins"]:
             runs[-1].append(int(i))
         else:
             runs.append([int(i)])
