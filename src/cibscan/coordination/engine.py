@@ -26,6 +26,10 @@ co-action
 ``n_shared``
     distinct shared items of a pair: distinct keys, except for ``text`` where an item is one
     message (all its LSH band keys count once).
+``n_occasions``
+    distinct occasions: (item, window-sized time bucket) combinations. Sharing the same hashtag
+    together on five different days is five occasions and one shared item. Calibration cuts
+    on this number (see ``calibration``).
 ``n_coactions``
     co-action events of a pair: (post of a, post of b, item) combinations.
 ``weight``
@@ -127,7 +131,8 @@ def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -
     ``tr`` has ``kind, key, item, aid, post_id, at`` (see ``prepare_traces``); kinds missing
     from ``windows`` are skipped; ``origin`` is subtracted from times before bucketing (any
     value at or before the first trace keeps buckets non-negative). Columns: ``kind, key,
-    item_l, item_r, aid_l, aid_r, post_l, post_r, at_l, at_r, gap``.
+    item_l, item_r, aid_l, aid_r, post_l, post_r, at_l, at_r, gap, bucket`` (``bucket``: the
+    left trace's window-sized time bucket, which numbers co-action *occasions*).
     """
     wt = windows_table(windows)
     t = tr.join(wt, "kind")
@@ -146,14 +151,16 @@ def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -
         (gap >= 0) & (gap <= j.window_s) & (j.aid_l != j.aid_r) & ((gap > 0) | (j.aid_r > j.aid_l))
     )
     return j.select(
-        "kind", "key", "item_l", "item_r", "aid_l", "aid_r", "post_l", "post_r", "at_l", "at_r", gap=j.at_r - j.at_l
+        "kind", "key", "item_l", "item_r", "aid_l", "aid_r", "post_l", "post_r", "at_l", "at_r",
+        gap=j.at_r - j.at_l, bucket=j.bucket,
     )
 
 
 def pair_items(co: ibis.Table) -> ibis.Table:
     """Co-actions grouped per ``(kind, a, b, item)`` with ``a < b`` (dense ids): ``key`` (a
-    representative key of the item), ``n`` (co-action events), ``min_gap``, ``first_at``,
-    ``last_at``.
+    representative key of the item), ``n`` (co-action events), ``occasions`` (distinct
+    window-sized time buckets in which the pair co-acted on the item), ``min_gap``,
+    ``first_at``, ``last_at``.
 
     For ``text`` one pair of posts matches on several band keys; those rows are one event, and
     the item of a pair of near-duplicates is the smaller of the two messages' items.
@@ -162,22 +169,30 @@ def pair_items(co: ibis.Table) -> ibis.Table:
     b = ibis.greatest(co.aid_l, co.aid_r)
     co = co.mutate(a=a, b=b)
     plain = co.filter(co.kind != "text").select(
-        "kind", "a", "b", "key", item=co.item_l, gap=co.gap, at_l=co.at_l, at_r=co.at_r
+        "kind", "a", "b", "key", "bucket", item=co.item_l, gap=co.gap, at_l=co.at_l, at_r=co.at_r, n=ibis.literal(1, "int64")
     )
     txt = co.filter(co.kind == "text")
     txt = txt.group_by(["kind", "a", "b", "post_l", "post_r"]).aggregate(
-        key=txt.key.min(), item=ibis.least(txt.item_l, txt.item_r).min(), gap=txt.gap.min(), at_l=txt.at_l.min(), at_r=txt.at_r.max()
-    ).drop("post_l", "post_r")
+        key=txt.key.min(), bucket=txt.bucket.min(), item=ibis.least(txt.item_l, txt.item_r).min(), gap=txt.gap.min(),
+        at_l=txt.at_l.min(), at_r=txt.at_r.max(),
+    ).drop("post_l", "post_r").mutate(n=ibis.literal(1, "int64"))
     rows = plain.union(txt.select(*plain.columns), distinct=False)
-    return rows.group_by(["kind", "a", "b", "item"]).aggregate(
-        key=rows.key.min(), n=rows.count(), min_gap=rows.gap.min(), first_at=rows.at_l.min(), last_at=rows.at_r.max()
+    by_occasion = rows.group_by(["kind", "a", "b", "item", "bucket"]).aggregate(
+        key=rows.key.min(), n=rows.n.sum(), min_gap=rows.gap.min(), first_at=rows.at_l.min(), last_at=rows.at_r.max()
+    )
+    o = by_occasion
+    return o.group_by(["kind", "a", "b", "item"]).aggregate(
+        key=o.key.min(), n=o.n.sum().cast("int64"), occasions=o.count(), min_gap=o.min_gap.min(),
+        first_at=o.first_at.min(), last_at=o.last_at.max(),
     )
 
 
 def pair_stats(items: ibis.Table) -> ibis.Table:
-    """Per ``(kind, a, b)``: ``n_shared, n_coactions, min_gap_s, first_at, last_at`` (epoch s)."""
+    """Per ``(kind, a, b)``: ``n_shared`` (distinct items), ``n_occasions`` (distinct item-time
+    occasions), ``n_coactions``, ``min_gap_s``, ``first_at``, ``last_at`` (epoch s)."""
     return items.group_by(["kind", "a", "b"]).aggregate(
         n_shared=items.count(),
+        n_occasions=items.occasions.sum().cast("int64"),
         n_coactions=items.n.sum().cast("int64"),
         min_gap_s=items.min_gap.min().cast("float64"),
         first_at=items.first_at.min(),
