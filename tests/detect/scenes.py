@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from ..conftest import T0, account, post
 
 DAY = 86400
+#: 3,000 made-up words: people writing in their own words share few of them
+VOCAB = ["".join(random.Random(i).choice("abcdefghijklmnopqrstuvwxyz") for _ in range(3 + i % 6)) for i in range(3000)]
 
 
 def flood_scene(seed: int = 0):
@@ -39,7 +41,8 @@ def flood_scene(seed: int = 0):
         for _ in range(rnd.choice((1, 1, 1, 2))):
             pid += 1
             kind = rnd.random() < 0.4
-            posts.append(post(pid, a, 3 * DAY + rnd.randrange(4 * 3600), text=f"my own take number {pid} on the game #Organic",
+            own_words = " ".join(rnd.sample(VOCAB, 8))  # each in their own words
+            posts.append(post(pid, a, 3 * DAY + rnd.randrange(4 * 3600), text=f"{own_words} #Organic",
                               hashtags=["Organic"], **({"kind": "repost", "ref_post_id": "1"} if kind else {})))
     flooders = [f"f{i}" for i in range(25)]
     texts = ["Shame on the minister! #flood", "The minister must resign now #flood", "Everyone sees the lies #flood", "Resign! #Flood"]

@@ -28,7 +28,7 @@ def test_flood_ranks_first_and_organic_trend_ranks_low(flooded):
     bursts = f.tables["bursts"].to_pylist()
     assert [b["key"] for b in bursts[:2]] == ["flood", "organic"], "both bursts found, flood first"
     flood, organic = bursts[0], bursts[1]
-    assert flood["score"] >= 0.8 and flood["confidence"] == "high"
+    assert flood["score"] >= 0.7 and flood["confidence"] == "high"
     assert organic["score"] < 0.15 and organic["confidence"] == "low"
     assert "organic trend" in organic["reason"] and "near-identical" in flood["reason"]
     assert flood["volume"] == 400 and flood["n_accounts"] == 25
@@ -65,7 +65,7 @@ def test_coordinated_share_read_from_coordination_members(flooded):
 
 def test_phrase_keys(ws):
     ps = [post(i, f"a{i % 40}", 3600 * (i % 200), text=f"ordinary words {i}") for i in range(400)]
-    ps += [post(1000 + i, f"b{i % 10}", 150 * 3600 + i * 30, text="STOP the, steal!! https://x.y/z") for i in range(60)]
+    ps += [post(1000 + i, f"b{i % 10}", 150 * 3600 + i * 30, text="STOP the, steal!! They are counting fake ballots https://x.y/z") for i in range(60)]
     ws.add_records(ps, [account(f"b{i}") for i in range(10)])
     f = detect(ws, hashtags=False, phrases=["Stop the steal"], bin_seconds=3600)
     b = f.tables["bursts"].to_pylist()
