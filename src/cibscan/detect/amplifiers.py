@@ -173,7 +173,6 @@ def _auto_sources(ws, shares: ibis.Table, n: int) -> tuple[list[dict], str]:
     if coord is not None:
         c = shares.join(coord, "account_id")
         top = c.group_by("source_id").aggregate(coordinated_shares=c.count())
-        top = top.filter(~top.source_id.isin(coord.account_id))
         basis = "most shared by coordinated clusters"
         rows = top.order_by([top.coordinated_shares.desc(), top.source_id]).limit(n).to_pyarrow().to_pylist()
         if rows:

@@ -251,7 +251,7 @@ class FloodsDetector(Detector):
         "alpha": Param(0.01, "Family-wise error rate of the burst test (Bonferroni over all key x bin tests).", float, low=1e-12, high=0.5),
         "max_gap_bins": Param(1, "Burst bins separated by at most this many quiet bins are one burst.", int, low=0),
         "new_account_days": Param(30, "An account created at most this many days before a burst counts as new.", int, low=0),
-        "driver_min_posts": Param(3, "An account with this many posts in a reported burst is listed as a driver.", int, low=1),
+        "driver_min_posts": Param(3, "An account with this many posts (or one near-duplicate text) in a reported burst is listed as a driver.", int, low=1),
         "min_score": Param(SCORE_THRESHOLD, "Bursts scoring at least this are reported as findings (all are in floods_bursts).", float, low=0.0, high=1.0),
         "max_findings": Param(200, "Report at most this many bursts as findings (highest scores first).", int, low=1),
     }
@@ -523,8 +523,10 @@ def _finish_rows(rows: list[dict], width: int, t0: int, n_tests: int) -> list[di
 
 
 def _drivers(ws, m: ibis.Table, reported: list[dict], min_posts: int) -> dict[int, list[dict]]:
-    """Accounts behind each reported burst: ``min_posts`` posts in it, or a duplicated text, or
-    new, or coordinated."""
+    """Accounts behind each reported burst: ``min_posts`` posts in it, or a near-duplicate of
+    another account's text. Being new or in a coordinated cluster is reported per driver but
+    does not by itself make one: an ordinary account that joined the conversation once is not
+    a driver because a cluster it was put in is."""
     if not reported:
         return {}
     ids = [r["_bid"] for r in reported]
@@ -533,7 +535,7 @@ def _drivers(ws, m: ibis.Table, reported: list[dict], min_posts: int) -> dict[in
         n_posts=m.count(), n_dup_posts=m.is_dup.sum(), is_new=m.is_new.any(),
         is_coordinated=m.is_coord.any(), first_t=m.t.min(), last_t=m.t.max(),
     )
-    g = g.filter((g.n_posts >= min_posts) | (g.n_dup_posts > 0) | g.is_new | g.is_coordinated.fill_null(False))
+    g = g.filter((g.n_posts >= min_posts) | (g.n_dup_posts > 0))
     g = g.order_by(["bid", g.n_posts.desc(), "account_id"])
     out: dict[int, list[dict]] = {}
     epoch = datetime(1970, 1, 1)
