@@ -12,6 +12,9 @@ import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Annotated, Optional
+
+import typer
 
 from rich.table import Table
 from rich.text import Text
@@ -19,9 +22,14 @@ from rich.text import Text
 from ..detect import parse_param_overrides, run_scan
 from ..errors import WorkspaceError
 from ..workspace import open_workspace
-from .app import console, console_err
+from .app import DEFAULT_WORKSPACE, WorkspaceOpt, app, console, console_err
 
-__all__ = ["safe_text", "print_top", "load_or_run"]
+__all__ = ["safe_text", "print_top", "load_or_run", "detector_top_command", "TopOpt", "RunOpt", "ParamOpt", "JsonOpt"]
+
+TopOpt = Annotated[int, typer.Option("--top", "-n", help="How many rows to print.", min=1)]
+RunOpt = Annotated[bool, typer.Option("--run", help="Run the detector(s) first and store the results in the workspace.")]
+ParamOpt = Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Detector parameter detector.name=value (repeatable), e.g. floods.phrases='[\"stop the steal\"]'.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")]
 
 
 def safe_text(value, limit: int = 120) -> Text:
@@ -71,3 +79,16 @@ def load_or_run(workspace: str, table: str, *, run: bool, detect: list[str] | No
     if order_by:
         rows.sort(key=order_by)
     return rows[:top]
+
+
+def detector_top_command(name: str, *, table: str, columns: Sequence[tuple[str, str]], order_by: Callable[[dict], object],
+                         title: str, help: str, limits: dict[str, int] | None = None) -> None:
+    """Register ``cibscan NAME``: print the top rows of one detector's result table."""
+
+    def command(workspace: WorkspaceOpt = DEFAULT_WORKSPACE, top: TopOpt = 20, run: RunOpt = False,
+                param: ParamOpt = None, as_json: JsonOpt = False) -> None:
+        rows = load_or_run(workspace, table, run=run, detect=[name], params=param, top=top, order_by=order_by)
+        print_top(rows, columns, title=title.format(workspace=workspace), as_json=as_json, limits=limits)
+
+    command.__doc__ = help
+    app.command(name)(command)

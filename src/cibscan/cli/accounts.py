@@ -9,9 +9,8 @@ import typer
 from ..findings import CONFIDENCE_LEVELS
 from rich.text import Text
 
-from ._top import load_or_run, print_top, safe_text
+from ._top import JsonOpt, ParamOpt, TopOpt, load_or_run, print_top, safe_text
 from .app import DEFAULT_WORKSPACE, WorkspaceOpt, app, console
-from .floods import JsonOpt, ParamOpt, TopOpt
 
 COLUMNS = [
     ("rank", "#"), ("account_id", "account"), ("handle", "handle"), ("score", "score"), ("confidence", "confidence"),
