@@ -72,7 +72,34 @@ def _read_csv(path: Path) -> list[dict]:
         return list(csv.DictReader(f))
 
 
-def bench_sim(posts: int, seed: int, folder: str | None, coordination: bool, memory_limit: str | None) -> None:
+def _split_csv(path: Path, rows_per_part: int) -> list[Path]:
+    """Cut a CSV into parts of ``rows_per_part`` records (quoted newlines kept), header on each:
+    each file is committed in one transaction, and a 10M-post commit ran out of the ingest's
+    1 GB memory limit on this machine."""
+    parts_dir = path.parent / "parts"
+    if parts_dir.exists():
+        return sorted(parts_dir.glob("tweets-*.csv"))
+    parts_dir.mkdir()
+    out, writer, f, n = [], None, None, 0
+    with open(path, encoding="utf-8", newline="") as src:
+        reader = csv.reader(src)
+        header = next(reader)
+        for row in reader:
+            if writer is None or n == rows_per_part:
+                if f:
+                    f.close()
+                out.append(parts_dir / f"tweets-{len(out):03d}.csv")
+                f = open(out[-1], "w", encoding="utf-8", newline="")
+                writer, n = csv.writer(f), 0
+                writer.writerow(header)
+            writer.writerow(row)
+            n += 1
+    if f:
+        f.close()
+    return out
+
+
+def bench_sim(posts: int, seed: int, folder: str | None, coordination: bool, memory_limit: str | None, split_rows: int = 0) -> None:
     from cibscan.simulate import simulate
 
     out = Path(folder or tempfile.mkdtemp(prefix="cibscan-bench-"))
@@ -84,7 +111,8 @@ def bench_sim(posts: int, seed: int, folder: str | None, coordination: bool, mem
     fresh = not wsp.exists()
     ws = cibscan.open_workspace(str(wsp), memory_limit=memory_limit)
     if fresh:
-        timed("ingest (not this issue's code)", lambda: ws.ingest([str(out / "tweets.csv"), str(out / "users.csv")]), rows)
+        files = _split_csv(out / "tweets.csv", split_rows) if split_rows else [out / "tweets.csv"]
+        timed("ingest (not this issue's code)", lambda: ws.ingest([str(f) for f in files] + [str(out / "users.csv")]), rows)
     n_posts, n_accounts = ws.count("posts"), ws.count("accounts")
     print(f"  workspace: {n_posts:,} posts, {n_accounts:,} accounts")
     names = (["coordination"] if coordination and "coordination" in DETECTORS else []) + ["floods", "personas", "amplifiers"]
@@ -198,6 +226,7 @@ def main(argv=None) -> int:
     ap.add_argument("--folder", help="simulation folder to (re)use")
     ap.add_argument("--no-coordination", action="store_true", help="do not run the coordination detector first")
     ap.add_argument("--memory-limit", default=None, help="DuckDB memory limit, e.g. 4GB")
+    ap.add_argument("--split-rows", type=int, default=0, help="ingest tweets.csv in parts of this many rows (0: whole)")
     ap.add_argument("--ira", action="store_true")
     ap.add_argument("--china", action="store_true")
     a = ap.parse_args(argv)
@@ -205,7 +234,7 @@ def main(argv=None) -> int:
         a.sim = a.ira = a.china = True
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     if a.sim:
-        bench_sim(a.posts, a.seed, a.folder, not a.no_coordination, a.memory_limit)
+        bench_sim(a.posts, a.seed, a.folder, not a.no_coordination, a.memory_limit, a.split_rows)
     if a.ira:
         bench_ira()
     if a.china:
