@@ -40,3 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         sys.exit(code)
     return code
+from . import accounts as _accounts  # noqa: F401,E402
+from . import floods as _floods  # noqa: F401,E402
+from . import personas as _personas  # noqa: F401,E402
