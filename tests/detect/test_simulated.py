@@ -16,7 +16,7 @@ def scanned(tmp_path_factory):
     simulate(str(folder / "out"), posts=40_000, seed=7)
     ws = cibscan.open_workspace(str(folder / "ws.duckdb"))
     ws.ingest([str(folder / "out" / "tweets.csv"), str(folder / "out" / "users.csv")])
-    results = run_scan(ws, detect=["floods", "personas", "amplifiers"])
+    results = run_scan(ws, detect=["coordination", "floods", "personas", "amplifiers"])
     yield ws, results, _truth(folder / "out")
     ws.close()
 

@@ -16,7 +16,7 @@ which ``E`` are early gives each sharer an ``E/R`` chance) and the Poisson tail 
 count against it. That baseline is reported, not required: when a network is the only one
 sharing a source, every sharer is early and a random order explains nothing away.
 
-The score combines consistency (share of early shares), speed (median delay from 60 s down to
+An account whose score stays under ``SCORE_THRESHOLD`` is not reported. The score combines consistency (share of early shares), speed (median delay from 60 s down to
 5 s), repetition, coverage and the excess over the random-order baseline as a noisy-OR. Fans of a
 celebrity are early now and then, minutes after a post; an amplification network is early
 nearly every time, within seconds.
@@ -218,6 +218,8 @@ def _score_accounts(cand: list[dict], n_tested: int, p: dict) -> list[dict]:
         for k, w in AMPLIFIER_WEIGHTS.items():
             keep *= 1.0 - w * signals[k]
         score = round(1.0 - keep, 4)
+        if score < SCORE_THRESHOLD:
+            continue  # meets the minimums only at their edges: a fan's habit, not amplification
         n_signals = sum(1 for x in signals.values() if x >= 0.5)
         out.append(dict(
             r, share_early=share_early, coverage=coverage, p_value=pv, score=score, confidence=confidence_for(score / SCORE_THRESHOLD, n_signals),
