@@ -258,6 +258,8 @@ def symmetric_deletion_join(
     deletions on either side, and the longer string deletes at least the length difference.
     """
     left_edits = np.asarray(left_edits, np.int8)
+    if len(left_edits) and not 0 <= left_edits.min() <= left_edits.max() <= 2:
+        raise ValueError("symmetric_deletion_join: edit budgets must be 0, 1 or 2")
     left_owner = np.arange(len(left), dtype=np.int64) if left_owner is None else np.asarray(left_owner, np.int64)
     right_owner = np.arange(len(right), dtype=np.int64) if right_owner is None else np.asarray(right_owner, np.int64)
     hashes, owners, budgets, reach = [], [], [], set()
