@@ -1,0 +1,220 @@
+"""The Spark engine: the same Ibis expressions, run by Ibis' PySpark backend.
+
+``spark_session`` starts (or joins) a Spark session with the settings cibscan's results depend
+on; ``SparkEngine`` reads and writes Parquet-folder workspace tables through it. Each workspace
+gets its own ``newSession()`` of the shared Spark context, so two open workspaces never see
+each other's table names. See ``docs/spark.md`` for running on a cluster.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from typing import Any
+
+import ibis
+
+from ..errors import WorkspaceError
+
+__all__ = ["SparkEngine", "spark_session", "DEFAULT_SPARK_CONF", "is_local_master", "resolve_master", "stop_spark", "spark_schema"]
+
+#: Settings every cibscan session gets (a user's ``spark_conf`` may add to them). They make
+#: results identical to DuckDB's: UTC, timestamps without zone (as the canonical tables store
+#: them), microsecond Parquet timestamps DuckDB reads as plain TIMESTAMP.
+DEFAULT_SPARK_CONF: dict[str, str] = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.timestampType": "TIMESTAMP_NTZ",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # Adaptive execution splits skewed join partitions and merges tiny ones (on by default
+    # since Spark 3.2; set here so a cluster default cannot turn it off unnoticed).
+    "spark.sql.adaptive.enabled": "true",
+    "spark.sql.adaptive.skewJoin.enabled": "true",
+}
+
+#: Extra settings for ``local[...]`` masters only: no web UI (faster start) and a few shuffle
+#: partitions per core instead of Spark's 200 (which are 200 tiny tasks on one machine).
+LOCAL_SPARK_CONF: dict[str, str] = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+}
+
+#: Runtime SQL settings applied to every workspace's own session.
+_SQL_CONF = {k: v for k, v in DEFAULT_SPARK_CONF.items() if k.startswith("spark.sql.")}
+
+
+def is_local_master(master: str | None) -> bool:
+    return bool(master) and master.startswith("local")
+
+
+def resolve_master(master: str | None) -> str | None:
+    """The master URL to set: the one given, else ``CIBSCAN_SPARK_MASTER``, else none when
+    running under ``spark-submit`` or in a notebook that already has a session (their master
+    wins), else ``local[*]``."""
+    master = master or os.environ.get("CIBSCAN_SPARK_MASTER")
+    if master:
+        return master
+    if "PYSPARK_GATEWAY_PORT" in os.environ:  # launched by spark-submit / pyspark shell
+        return None
+    try:
+        from pyspark.sql import SparkSession
+
+        if SparkSession.getActiveSession() is not None:
+            return None
+    except ImportError:
+        pass
+    return "local[*]"
+
+
+def _local_cores(master: str) -> int:
+    """Cores of a ``local[N]`` / ``local[N,F]`` / ``local[*]`` master."""
+    inside = master.partition("[")[2].partition("]")[0].split(",")[0]
+    if master == "local":
+        return 1
+    return int(inside) if inside.isdigit() else os.cpu_count() or 2
+
+
+def spark_session(master: str | None = None, conf: dict[str, Any] | None = None, app_name: str = "cibscan"):
+    """A Spark session with cibscan's settings (joining the active one when there is one).
+
+    Parameters
+    ----------
+    master : str, optional
+        Spark master URL (``local[2]``, ``spark://host:7077``, ``yarn``, ``k8s://...``); see
+        ``resolve_master`` for the default.
+    conf : dict, optional
+        More Spark settings (``{"spark.driver.memory": "8g"}``); those read at JVM start only
+        take effect when this call starts the JVM.
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as e:
+        raise WorkspaceError("the Spark engine needs pyspark: pip install 'cibscan[spark]'") from e
+    master = resolve_master(master)
+    builder = SparkSession.builder.appName(app_name)
+    settings = dict(DEFAULT_SPARK_CONF)
+    if master:
+        builder = builder.master(master)
+        if is_local_master(master):
+            settings.update(LOCAL_SPARK_CONF)
+            settings["spark.sql.shuffle.partitions"] = str(4 * _local_cores(master))
+            # Python workers (if a plan ever needs one) must be this interpreter, not `python3`.
+            os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    settings.update({k: str(v) for k, v in (conf or {}).items()})
+    for k, v in settings.items():
+        builder = builder.config(k, v)
+    if SparkSession.getActiveSession() is None and "PYSPARK_GATEWAY_PORT" not in os.environ:
+        _check_java()
+    try:
+        return builder.getOrCreate()
+    except Exception as e:  # the JVM did not start: say why in one line
+        first = str(e).strip().splitlines()[0] if str(e).strip() else e.__class__.__name__
+        raise WorkspaceError(f"cannot start Spark (master {master or 'from spark-submit'}): {first}") from e
+
+
+def _check_java() -> None:
+    home = os.environ.get("JAVA_HOME")
+    if not (home and os.path.exists(os.path.join(home, "bin", "java"))) and shutil.which("java") is None:
+        raise WorkspaceError(
+            "the Spark engine needs Java 17: no `java` on PATH and JAVA_HOME unset "
+            "(e.g. apt-get install openjdk-17-jre-headless)"
+        )
+
+
+def spark_schema(schema: ibis.Schema):
+    """The Spark schema for an Ibis schema, timestamps without zone as ``TIMESTAMP_NTZ`` (Ibis'
+    own mapping gives zoned ones, which Parquet then marks as UTC-adjusted and DuckDB reads
+    back as ``TIMESTAMPTZ``). Every field nullable: files from any writer fit."""
+    import pyspark.sql.types as pt
+    from ibis.backends.pyspark.datatypes import PySparkType
+
+    def convert(t):
+        if t.is_timestamp() and t.timezone is None:
+            return pt.TimestampNTZType()
+        if t.is_array():
+            return pt.ArrayType(convert(t.value_type), True)
+        return PySparkType.from_ibis(t)
+
+    return pt.StructType([pt.StructField(name, convert(t), True) for name, t in schema.items()])
+
+
+def _path_map() -> tuple[str, str] | None:
+    spec = os.environ.get("CIBSCAN_SPARK_PATH_MAP")
+    if not spec:
+        return None
+    if "=" not in spec:
+        raise WorkspaceError(f"CIBSCAN_SPARK_PATH_MAP={spec!r}: expected LOCAL_PREFIX=URI_PREFIX, e.g. /dbfs/=dbfs:/")
+    local, uri = spec.split("=", 1)
+    return local, uri
+
+
+class SparkEngine:
+    """Read and write Parquet-folder workspace tables with Spark.
+
+    Parameters
+    ----------
+    master : str, optional
+        See ``spark_session``.
+    spark_conf : dict, optional
+        More Spark settings.
+    session : SparkSession, optional
+        Use this session's context (tests share one; Databricks gives ``spark``).
+
+    Paths: the workspace folder is a path this (driver) process sees; executors must see the
+    same files. By default a path ``/x`` is given to Spark as ``file:///x`` (local mode, or a
+    mount every node has). ``CIBSCAN_SPARK_PATH_MAP=/dbfs/=dbfs:/`` maps a driver mount to the
+    URI executors use instead.
+    """
+
+    name = "spark"
+
+    def __init__(self, *, master: str | None = None, spark_conf: dict[str, Any] | None = None, session=None):
+        base = session if session is not None else spark_session(master, spark_conf)
+        self.session = base.newSession()
+        for k, v in _SQL_CONF.items():
+            self.session.conf.set(k, v)
+        for k, v in (spark_conf or {}).items():
+            if k.startswith("spark.sql."):
+                self.session.conf.set(k, str(v))
+        self.con = ibis.pyspark.connect(self.session)
+        self.raw = self.session
+        self._map = _path_map()
+
+    def uri(self, path: str) -> str:
+        """The address Spark's executors use for a driver path."""
+        path = os.path.abspath(path)
+        if self._map and path.startswith(self._map[0]):
+            return self._map[1] + path[len(self._map[0]):]
+        return "file://" + path
+
+    def register(self, view: str, files: list[str], schema: ibis.Schema | None = None) -> None:
+        """Make ``view`` the union of ``files`` (Parquet, same columns). With the ``schema``
+        the manifest knows, Spark reads no footers to find it (one job less per table)."""
+        reader = self.session.read
+        if schema is not None:
+            reader = reader.schema(spark_schema(schema))
+        reader.parquet(*(self.uri(f) for f in files)).createOrReplaceTempView(view)
+
+    def unregister(self, view: str) -> None:
+        self.session.catalog.dropTempView(view)
+
+    def write(self, expr: ibis.Table, folder: str) -> None:
+        """Run ``expr`` on the cluster; executors write its rows as Parquet into ``folder``."""
+        self.con.to_parquet_dir(expr, self.uri(folder))
+
+    def close(self) -> None:
+        # The Spark context is shared (other workspaces, the notebook's ``spark``): only this
+        # workspace's views go; the JVM ends with the process or with ``stop_spark()``.
+        for t in self.session.catalog.listTables():
+            if t.isTemporary:
+                self.session.catalog.dropTempView(t.name)
+
+
+def stop_spark() -> None:
+    """Stop the active Spark session (and its JVM context), if any."""
+    from pyspark.sql import SparkSession
+
+    s = SparkSession.getActiveSession()
+    if s is not None:
+        s.stop()

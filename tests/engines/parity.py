@@ -1,0 +1,52 @@
+"""The parity harness: run the same steps on two workspaces (DuckDB, Spark) and compare the
+tables they hold, exactly, row for row."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+#: Columns that legitimately differ between two runs (the wall-clock time of an ingest).
+VOLATILE = {"sources": ("ingested_at",)}
+
+
+def _norm(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (list, tuple)):
+        return tuple(_norm(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _norm(x)) for k, x in v.items()))
+    if isinstance(v, datetime):
+        return v.replace(tzinfo=None)
+    return v
+
+
+def table_rows(ws, name: str, drop: Iterable[str] = ()) -> tuple[list[str], list[tuple]]:
+    """Columns and rows of a table, rows sorted, values normalised (lists as tuples, NaN as
+    None), so two engines' results compare with ``==``."""
+    t = ws.table(name)
+    cols = [c for c in t.columns if c not in set(drop)]
+    rows = [tuple(_norm(r[c]) for c in cols) for r in t.select(*cols).to_pyarrow().to_pylist()]
+    return cols, sorted(rows, key=repr)
+
+
+def assert_same_tables(a, b, names: Iterable[str]) -> None:
+    """Every table in ``names`` holds the same columns and rows in workspaces ``a`` and ``b``."""
+    for name in names:
+        drop = VOLATILE.get(name, ())
+        cols_a, rows_a = table_rows(a, name, drop)
+        cols_b, rows_b = table_rows(b, name, drop)
+        assert cols_a == cols_b, f"{name}: columns differ: {cols_a} vs {cols_b}"
+        only_a = [r for r in rows_a if r not in set(rows_b)][:3]
+        only_b = [r for r in rows_b if r not in set(rows_a)][:3]
+        assert rows_a == rows_b, f"{name}: {len(rows_a)} vs {len(rows_b)} rows; only in {a!r}: {only_a}; only in {b!r}: {only_b}"
+
+
+def run_steps(workspaces: Iterable, steps: Iterable[Callable]) -> None:
+    """Apply each step (a function of a workspace) to every workspace, in order."""
+    workspaces = list(workspaces)
+    for step in steps:
+        for ws in workspaces:
+            step(ws)
