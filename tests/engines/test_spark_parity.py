@@ -5,13 +5,19 @@ from __future__ import annotations
 
 import csv
 
+import ibis
+import ibis.expr.datatypes as dt
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 import cibscan
 from cibscan.cli import main
+from cibscan.engines.portable import hash64
 
 from ..conftest import SHARED_DATA, account, post
 from .parity import assert_same_tables
+from .test_portable import VALUES, python_hash64
 
 pytestmark = pytest.mark.spark
 
@@ -75,3 +81,29 @@ def test_cli_ingest_with_engine_spark(tmp_path, spark_session, capsys):
     assert "3 posts" in capsys.readouterr().out
     assert main(["ingest", *files, "-w", folder, "--spark-master", "local[2]"]) == 2
     assert "--spark-master needs --engine spark" in capsys.readouterr().err
+
+
+def test_portable_hash_udf_and_big_ints_match_duckdb(tmp_path, spark_session):
+    """hash64 gives DuckDB's values on Spark; pyarrow UDFs run batch-wise with DuckDB's null
+    rule; int64 above 2**53 next to nulls comes back exact."""
+    calls = []
+
+    @ibis.udf.scalar.pyarrow
+    def shout(text: str) -> dt.Struct({"n": dt.int64, "words": dt.Array(dt.string)}):  # noqa: F821
+        assert isinstance(text, (pa.Array, pa.ChunkedArray)), "called row by row"
+        text = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+        calls.append(len(text))
+        return pa.StructArray.from_arrays([pc.utf8_length(text).cast(pa.int64()), pc.split_pattern(text, " ")], names=["n", "words"])
+
+    data = pa.table({"i": list(range(len(VALUES))), "v": VALUES})
+    out = {}
+    for name, kw in (("duckdb", {}), ("spark", {"engine": "spark", "session": spark_session})):
+        ws = cibscan.open_workspace(str(tmp_path / name) + "/", **kw)
+        t = ws.write_table("v", data)
+        e = t.mutate(h=hash64(t.v), s=shout(t.v))
+        e = e.select("i", "h", n=e.s["n"], words=e.s["words"]).order_by("i")
+        out[name] = e.to_pyarrow().to_pylist()
+        ws.close()
+    assert out["spark"] == out["duckdb"]
+    assert [r["h"] for r in out["spark"]] == [python_hash64(v) for v in VALUES]
+    assert out["spark"][3]["n"] is None, "null in, null out, as on DuckDB"

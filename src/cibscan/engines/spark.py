@@ -17,7 +17,7 @@ import ibis
 
 from ..errors import WorkspaceError
 
-__all__ = ["SparkEngine", "spark_session", "DEFAULT_SPARK_CONF", "is_local_master", "resolve_master", "stop_spark", "spark_schema"]
+__all__ = ["SparkEngine", "spark_session", "DEFAULT_SPARK_CONF", "is_local_master", "resolve_master", "stop_spark", "spark_schema", "spark_type", "arrow_batch_udf"]
 
 #: Settings every cibscan session gets (a user's ``spark_conf`` may add to them). They make
 #: results identical to DuckDB's: UTC, timestamps without zone (as the canonical tables store
@@ -122,21 +122,96 @@ def _check_java() -> None:
         )
 
 
-def spark_schema(schema: ibis.Schema):
-    """The Spark schema for an Ibis schema, timestamps without zone as ``TIMESTAMP_NTZ`` (Ibis'
-    own mapping gives zoned ones, which Parquet then marks as UTC-adjusted and DuckDB reads
-    back as ``TIMESTAMPTZ``). Every field nullable: files from any writer fit."""
+def spark_type(t):
+    """The Spark type for an Ibis type, timestamps without zone as ``TIMESTAMP_NTZ`` (Ibis' own
+    mapping gives zoned ones, which Parquet then marks as UTC-adjusted and DuckDB reads back as
+    ``TIMESTAMPTZ``); every field nullable, so files from any writer fit."""
     import pyspark.sql.types as pt
     from ibis.backends.pyspark.datatypes import PySparkType
 
-    def convert(t):
-        if t.is_timestamp() and t.timezone is None:
-            return pt.TimestampNTZType()
-        if t.is_array():
-            return pt.ArrayType(convert(t.value_type), True)
-        return PySparkType.from_ibis(t)
+    if t.is_timestamp() and t.timezone is None:
+        return pt.TimestampNTZType()
+    if t.is_array():
+        return pt.ArrayType(spark_type(t.value_type), True)
+    if t.is_struct():
+        return pt.StructType([pt.StructField(n, spark_type(f), True) for n, f in t.fields.items()])
+    return PySparkType.from_ibis(t)
 
-    return pt.StructType([pt.StructField(name, convert(t), True) for name, t in schema.items()])
+
+def spark_schema(schema: ibis.Schema):
+    """The Spark schema for an Ibis schema (see ``spark_type``)."""
+    import pyspark.sql.types as pt
+
+    return pt.StructType([pt.StructField(name, spark_type(t), True) for name, t in schema.items()])
+
+
+def arrow_batch_udf(func, dtype):
+    """A Spark vectorised UDF running ``func`` (Arrow arrays in, an Arrow array out: an Ibis
+    ``@udf.scalar.pyarrow`` function, as DuckDB calls it) on Arrow batches.
+
+    Ibis registers pyarrow UDFs on PySpark as *row-at-a-time* Arrow-serialised Python UDFs,
+    which call the function with one Python value at a time; a vectorised function then fails
+    or, made to cope, is orders of magnitude slower. Spark 4.0's batch UDFs take pandas, so
+    batches go Arrow -> pandas -> Arrow around ``func`` (zero-copy for numbers).
+    """
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    from pyspark.rdd import PythonEvalType
+    from pyspark.sql import functions as F
+
+    def batch(*cols):  # pandas Series in, Series (or DataFrame for a struct) out
+        arrays = [pa.Array.from_pandas(c) for c in cols]
+        valid = np.ones(len(cols[0]), dtype=bool)
+        for a in arrays:
+            valid &= ~np.asarray(a.is_null(), dtype=bool)
+        if valid.all():
+            out = func(*arrays)
+        else:  # as DuckDB does: a row with a null input gets null, func never sees it
+            idx = np.flatnonzero(valid)
+            part = func(*(a.take(pa.array(idx)) for a in arrays))
+            pos = np.zeros(len(valid), dtype=np.int64)
+            pos[idx] = np.arange(len(idx))
+            out = (part.combine_chunks() if isinstance(part, pa.ChunkedArray) else part).take(pa.array(pos, mask=~valid))
+        if isinstance(out, pa.ChunkedArray):
+            out = out.combine_chunks()
+        if pa.types.is_struct(out.type):  # a struct result is a DataFrame for pandas_udf
+            return pd.DataFrame({f.name: child.to_pandas() for f, child in zip(out.type, out.flatten())})
+        return out.to_pandas()
+
+    with warnings.catch_warnings():  # the explicit UDF type is fine; Spark asks for type hints instead
+        warnings.simplefilter("ignore", UserWarning)
+        return F.pandas_udf(batch, returnType=spark_type(dtype), functionType=PythonEvalType.SQL_SCALAR_PANDAS_UDF)
+
+
+def _backend_class():
+    """Ibis' PySpark backend with pyarrow UDFs registered as batch UDFs (``arrow_batch_udf``)
+    and ``to_pyarrow`` through Spark's own Arrow export."""
+    import ibis.expr.operations as ops
+    from ibis.backends.pyspark import Backend
+    from ibis.expr.operations.udf import InputType
+
+    class CibscanPySparkBackend(Backend):
+        def to_pyarrow(self, expr, /, *, params=None, limit=None, **kwargs):
+            # Ibis goes Spark -> pandas -> Arrow, and pandas turns an int64 column holding a
+            # null into float64: ids and hashes above 2**53 come back altered. Spark 4's
+            # toArrow keeps every type as it is.
+            from ibis.formats.pyarrow import PyArrowData
+
+            self._run_pre_execute_hooks(expr)
+            table_expr = expr.as_table()
+            arrow = self._session.sql(self.compile(table_expr, params=params, limit=limit, **kwargs)).toArrow()
+            return expr.__pyarrow_result__(PyArrowData.convert_table(arrow, table_expr.schema()))
+
+        def _register_udfs(self, expr) -> None:
+            super()._register_udfs(expr)
+            for udf in expr.op().find(ops.ScalarUDF):
+                if udf.__input_type__ == InputType.PYARROW:  # replace Ibis' row-at-a-time one
+                    self._session.udf.register(self.compiler.__sql_name__(udf), arrow_batch_udf(udf.__func__, udf.dtype))
+
+    return CibscanPySparkBackend
 
 
 def _path_map() -> tuple[str, str] | None:
@@ -177,7 +252,7 @@ class SparkEngine:
         for k, v in (spark_conf or {}).items():
             if k.startswith("spark.sql."):
                 self.session.conf.set(k, str(v))
-        self.con = ibis.pyspark.connect(self.session)
+        self.con = _backend_class()().connect(self.session)
         self.raw = self.session
         self._map = _path_map()
 
