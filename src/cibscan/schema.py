@@ -2,7 +2,8 @@
 
 Each table is declared once, as data: column name, Arrow type and what it means. The Arrow
 schemas, the workspace DDL and ``docs/schema.md`` are all derived from these declarations
-(``tests/test_schema.py`` fails when the docs drift).
+(``tests/test_schema_docs.py`` fails when the docs drift; regenerate them with
+``CIBSCAN_UPDATE_DOCS=1 pytest tests/test_schema_docs.py``).
 
 Conventions
 -----------
@@ -28,6 +29,7 @@ __all__ = [
     "POST_KINDS",
     "arrow_schema",
     "empty_table",
+    "schema_markdown",
 ]
 
 POST_KINDS = ("post", "repost", "reply", "quote")
@@ -57,8 +59,9 @@ POSTS: tuple[Column, ...] = (
     Column("ref_account_id", _STR, "Author of `ref_post_id` when the source says (an id, or `@handle` when only a handle is known)."),
     Column("hashtags", _LIST, "Hashtags without `#`, in order of appearance, case kept.", False),
     Column("urls", _LIST, "Linked URLs, expanded where the source gives the expansion.", False),
+    Column("domains", _LIST, "Domains of the linked URLs when the source gives them apart from the URLs (e.g. CooRTweet's `domain_id`); otherwise empty and derived from `urls` where needed.", False),
     Column("mentions", _LIST, "Mentioned accounts: ids where the source gives ids, else lowercase handles prefixed with `@`.", False),
-    Column("media_hashes", _LIST, "Perceptual hashes of attached images (`pdq:<hex>` or `phash:<hex>`), when known.", False),
+    Column("media_hashes", _LIST, "Perceptual hashes of attached images (`pdq:<hex>` or `phash:<hex>`), when known; an opaque image-cluster id (`phash_id:<id>`) when the source gives only that (CooRTweet).", False),
     Column("media_urls", _LIST, "Addresses or file names of attached media, when known.", False),
     Column("client", _STR, "Posting client or app (e.g. `Twitter Web App`), when known."),
     Column("source_id", pa.int64(), "The `sources` row this post was read from.", False),
@@ -120,3 +123,47 @@ def arrow_schema(columns: tuple[Column, ...]) -> pa.Schema:
 def empty_table(columns: tuple[Column, ...]) -> pa.Table:
     """A zero-row Arrow table with the declared schema."""
     return arrow_schema(columns).empty_table()
+
+
+_TABLE_DOCS = {
+    "posts": "One row per post, repost, reply or quote.",
+    "accounts": "One row per account. An account seen in several files keeps its first values; later files only fill its empty fields.",
+    "rejects": "Records that could not be read or used, kept whole with where they were and why (nothing is dropped silently).",
+    "sources": "One row per ingested file.",
+}
+
+
+def _type_name(t: pa.DataType) -> str:
+    if pa.types.is_list(t):
+        return f"list<{_type_name(t.value_type)}>"
+    if pa.types.is_timestamp(t):
+        return "timestamp (UTC)"
+    return {pa.string(): "string", pa.int64(): "int64", pa.bool_(): "bool", pa.float64(): "float64"}.get(t, str(t))
+
+
+def schema_markdown() -> str:
+    """``docs/schema.md``: every canonical table with its columns, types and meaning, generated
+    from the declarations above."""
+    doc = (__doc__ or "").split("Conventions\n-----------\n", 1)[-1].strip()
+    lines = [
+        "# Canonical tables",
+        "",
+        "<!-- Generated from src/cibscan/schema.py by `CIBSCAN_UPDATE_DOCS=1 pytest tests/test_schema_docs.py`; do not edit by hand. -->",
+        "",
+        "Every ingest adapter produces these tables and every detector reads them (through Ibis: "
+        "`ws.table(name)`).",
+        "",
+        "## Conventions",
+        "",
+        doc,
+        "",
+    ]
+    for name, cols in TABLES.items():
+        lines += [f"## `{name}`", "", _TABLE_DOCS.get(name, ""), "", "| column | type | null | meaning |", "|---|---|---|---|"]
+        for c in cols:
+            meaning = c.doc.replace("|", "\\|")
+            lines.append(f"| `{c.name}` | {_type_name(c.type)} | {'yes' if c.nullable else 'no'} | {meaning} |")
+        lines.append("")
+    lines += ["Post kinds: " + ", ".join(f"`{k}`" for k in POST_KINDS) + ".", ""]
+    return "\n".join(lines)
+

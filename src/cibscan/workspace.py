@@ -180,11 +180,14 @@ class Workspace:
     def next_source_id(self) -> int:
         return int(self.raw.execute("SELECT coalesce(max(source_id), 0) + 1 FROM sources").fetchall()[0][0])
 
-    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY) -> CommitCounts:
+    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY,
+                       *, merge_posts: bool = False) -> CommitCounts:
         """Move one file's staged rows into the canonical tables in a single transaction.
 
         Posts already stored (same platform and id), or repeated within the file, are kept once
-        (the first seen) and counted as duplicates. Accounts already stored keep their values;
+        (the first seen) and counted as duplicates. With ``merge_posts`` (long-format tables),
+        rows of the file that share a post id are merged instead: scalars from the first row
+        (its first non-null value), list values concatenated in file order without repeats. Accounts already stored keep their values;
         only their empty fields are filled from the new file. Killed at any point, the
         workspace is either as before or holds the whole file.
         """
@@ -194,7 +197,7 @@ class Workspace:
         con.execute(f"SET memory_limit = '{_check_size(memory_limit)}'")
         con.execute("BEGIN TRANSACTION")
         try:
-            counts = self._merge(con, parts, source)
+            counts = self._merge(con, parts, source, merge_posts)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -204,7 +207,7 @@ class Workspace:
             shutil.rmtree(folder, ignore_errors=True)
         return counts
 
-    def _merge(self, con, parts: dict[str, list[str]], source: dict) -> CommitCounts:
+    def _merge(self, con, parts: dict[str, list[str]], source: dict, merge_posts: bool = False) -> CommitCounts:
         def scan(table: str) -> str | None:
             files = parts.get(table) or []
             return "read_parquet([" + ", ".join(_quote(f) for f in files) + "])" if files else None
@@ -213,12 +216,10 @@ class Workspace:
         n_posts = n_staged_posts = n_accounts = n_rejects = 0
         if (src := scan("posts")) is not None:
             n_staged_posts = con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0]
+            firsts = f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {src}) WHERE _rn = 1"
             n_posts = _affected(con.execute(
-                f"""INSERT INTO posts SELECT {post_cols} FROM (
-                      SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {src}
-                    ) s
-                    WHERE _rn = 1 AND NOT EXISTS (
-                      SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
+                f"""INSERT INTO posts SELECT {post_cols} FROM ({_merged_posts_sql(src) if merge_posts else firsts}) s
+                    WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
             ))
         if (src := scan("accounts")) is not None:
             keys = ("platform", "account_id")
@@ -289,6 +290,27 @@ class Workspace:
 
     def __repr__(self) -> str:
         return f"Workspace({self.path!r})"
+
+
+def _merged_posts_sql(src: str) -> str:
+    """One row per (platform, post_id) of the staged rows: each scalar from the first row that
+    has it, each list the concatenation of the rows' lists in file order, repeats dropped
+    (DuckDB's list_distinct does not keep order, hence the position filter)."""
+    keys = ("platform", "post_id")
+    lists = [c.name for c in POSTS if pa.types.is_list(c.type)]
+    aggs = []
+    for c in POSTS:
+        if c.name in keys:
+            continue
+        if c.name in lists:
+            aggs.append(f'flatten(list("{c.name}" ORDER BY _seq)) AS "{c.name}"')
+        else:
+            aggs.append(f'coalesce(arg_min("{c.name}", _seq) FILTER (WHERE "{c.name}" IS NOT NULL), arg_min("{c.name}", _seq)) AS "{c.name}"')
+    outer = ", ".join(
+        f'list_filter("{c.name}", lambda x, i: list_position("{c.name}", x) = i) AS "{c.name}"' if c.name in lists else f'"{c.name}"'
+        for c in POSTS
+    )
+    return f"SELECT {outer} FROM (SELECT platform, post_id, {', '.join(aggs)} FROM {src} GROUP BY platform, post_id)"
 
 
 def _quote(s: str) -> str:

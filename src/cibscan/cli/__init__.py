@@ -15,6 +15,8 @@ from .app import app, console_err
 from . import formats as _formats  # noqa: F401,E402
 from . import info as _info  # noqa: F401,E402
 from . import ingest as _ingest  # noqa: F401,E402
+from . import simulate as _simulate  # noqa: F401,E402
+from . import demo as _demo  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 

@@ -18,6 +18,11 @@ __all__ = ["DETECTORS", "Detector", "Param", "run_scan", "get_detector", "parse_
 #: name -> detector class, in run order. Each detector module adds itself here.
 DETECTORS: dict[str, type[Detector]] = {}
 
+# coordination runs first: floods and ranking read its stored tables
+from .coordination import Coordination  # noqa: E402
+
+DETECTORS[Coordination.name] = Coordination
+
 
 def get_detector(name: str) -> type[Detector]:
     if name not in DETECTORS:

@@ -135,6 +135,9 @@ class Adapter:
     container: ClassVar[str] = "csv"
     #: for ``json`` containers: ijson prefix of the array of items, and its label in positions
     json_items: ClassVar[tuple[str, str]] = ("item", "item")
+    #: rows of one file that share a post id are parts of one post (long-format tables): the
+    #: commit merges their list values instead of keeping the first row only
+    merge_rows: ClassVar[bool] = False
 
     def __init__(self, options: dict[str, Any] | None = None):
         self.options = dict(options or {})
@@ -145,6 +148,10 @@ class Adapter:
     def sniff(cls, sample: Sample) -> bool:
         """Whether the file looks like this adapter's format."""
         return False
+
+    def check(self, sample: Sample) -> None:
+        """Raise a ``CibscanError`` when the file cannot be read with this adapter's options
+        (e.g. a mapped column is missing). Called for every file before anything is written."""
 
     def units(self, path: str) -> Iterator[Unit]:
         """Raw units of the file, by ``container``."""

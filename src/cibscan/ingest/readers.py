@@ -179,9 +179,15 @@ def iter_csv_units(
                 error = f"quoted field runs over {max_record_lines} lines (stray quote?)"
             except csv.Error as e:
                 if "unexpected end of data" in str(e):
-                    yield _csv_error(consumed, "truncated record: the file ends inside a quoted field")
-                    return
-                error = f"malformed CSV ({e})"
+                    if len(consumed) > 1 and header is not None and _holds_a_record(consumed[1:], delimiter, len(header)):
+                        # A quote opened on this line was never closed, yet whole records
+                        # follow: a stray quote, not a truncated file. Reject its line only.
+                        error = "stray quote: a quoted field opened here is never closed"
+                    else:
+                        yield _csv_error(consumed, "truncated record: the file ends inside a quoted field")
+                        return
+                else:
+                    error = f"malformed CSV ({e})"
             if error is None and header is None:
                 header = [h.strip() for h in row]
                 if header and header[0].startswith("\ufeff"):
@@ -204,6 +210,15 @@ def iter_csv_units(
             yield _csv_error(consumed, error)
             if error.startswith("quoted") or error.startswith("malformed"):
                 break  # the reader's state is unreliable after an error: start afresh
+
+
+def _holds_a_record(lines: list[tuple[int, str]], delimiter: str, n_fields: int) -> bool:
+    """Whether any of ``lines``, read afresh, is a whole CSV record of ``n_fields`` fields."""
+    reader = csv.reader((t for _, t in lines), delimiter=delimiter)
+    try:
+        return any(len(row) == n_fields for row in reader)
+    except csv.Error:
+        return False
 
 
 def _pos(consumed: list[tuple[int, str]]) -> str:

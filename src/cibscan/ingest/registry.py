@@ -9,12 +9,19 @@ from __future__ import annotations
 from ..errors import UnknownFormatError
 from .base import Adapter, Sample
 from .x_io import XIOTweets, XIOUsers
+from .ira538 import IRA538Authors, IRA538Tweets
+from .table import CooRTweetMultimodal, CooRTweetShares, TableAdapter
 
 __all__ = ["ADAPTERS", "adapter_names", "get_adapter", "detect_adapter"]
 
 ADAPTERS: list[type[Adapter]] = [
     XIOTweets,
     XIOUsers,
+    IRA538Tweets,
+    IRA538Authors,
+    CooRTweetShares,
+    CooRTweetMultimodal,
+    TableAdapter,  # generic: only when a column mapping is given; keep last
 ]
 
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..errors import InputNotFoundError
-from .base import Account, Post, RecordError, Sample
+from ..errors import InputNotFoundError, UnknownFormatError
+from .base import Account, Adapter, Post, RecordError, Sample
 from .registry import detect_adapter, get_adapter
 from .staging import StagingWriter
 
-__all__ = ["FileReport", "IngestReport", "ingest_file", "ingest_paths", "ingest_records", "iter_input_files"]
+__all__ = ["FileReport", "IngestReport", "ingest_file", "ingest_paths", "ingest_records", "iter_input_files", "stage_units", "is_binary", "is_blank"]
 
 #: how often (in units) the progress callback hears from a running ingest
 PROGRESS_EVERY = 10_000
@@ -28,7 +29,7 @@ class FileReport:
 
     path: str
     format: str
-    status: str  # "ingested" | "already ingested"
+    status: str  # "ingested" | "already ingested" | "empty"
     posts: int = 0
     accounts: int = 0
     rejects: int = 0
@@ -79,22 +80,34 @@ def _sha256(path: str) -> str:
     return h.hexdigest()
 
 
-def ingest_file(ws, path: str, *, format: str | None = None, options: dict | None = None, progress: ProgressFn | None = None) -> FileReport:
-    """Ingest one file into ``ws``. Idempotent: a file whose content was ingested before
-    (same SHA-256) adds nothing. A bad record goes to ``rejects``; the run carries on."""
-    t0 = time.perf_counter()
-    if not os.path.isfile(path):
-        raise InputNotFoundError(f"{path}: no such file")
-    digest = _sha256(path)
-    seen = ws.source_by_hash(digest)
-    if seen is not None:
-        return FileReport(path, seen["format"], "already ingested")
-    sample = Sample.of(path, options)
-    adapter_cls = get_adapter(format) if format else detect_adapter(sample)
-    adapter = adapter_cls(options)
-    source_id = ws.next_source_id()
-    folder = ws.new_staging_folder()
-    writer = StagingWriter(folder, source_id, path, adapter_cls.platform)
+def is_binary(sample: Sample) -> bool:
+    """Whether the file's start looks like binary data rather than text: more than a trace of
+    NUL bytes, or many control bytes, in a file with no UTF-16/32 byte-order mark. (A stray NUL
+    inside a text export is a bad record, not a binary file.)"""
+    head = sample.head[:8192]
+    if not head or sample.is_parquet or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
+    controls = sum(head.count(bytes([b])) for b in (*range(0, 9), 11, 12, *range(14, 32)))
+    return head.count(b"\x00") > len(head) // 200 + 1 or controls > len(head) // 10
+
+
+def is_blank(sample: Sample) -> bool:
+    """Whether the file holds nothing but a byte-order mark and whitespace."""
+    return not sample.is_parquet and not sample.text.strip("\ufeff \t\r\n")
+
+
+def _choose_adapter(sample: Sample, format: str | None) -> type[Adapter]:
+    if is_binary(sample):
+        raise UnknownFormatError(
+            f"{sample.path}: binary data, not a text or Parquet export (if it is UTF-16 text without a "
+            "byte-order mark, save it as UTF-8); nothing was read from it"
+        )
+    return get_adapter(format) if format else detect_adapter(sample)
+
+
+def stage_units(adapter: Adapter, path: str, writer: StagingWriter, progress: ProgressFn | None = None) -> int:
+    """Read ``path`` with ``adapter`` into ``writer``: every unit ends as rows or as a reject,
+    and no exception from a record escapes. Returns the number of units read."""
     n = 0
     units = adapter.units(path)
     while True:
@@ -118,12 +131,40 @@ def ingest_file(ws, path: str, *, format: str | None = None, options: dict | Non
                 writer.add_unit_records(unit.position, unit.raw, records)
         if progress is not None and n % PROGRESS_EVERY == 0:
             progress(path, n)
-    writer.close()
+    return n
+
+
+def ingest_file(ws, path: str, *, format: str | None = None, options: dict | None = None, progress: ProgressFn | None = None) -> FileReport:
+    """Ingest one file into ``ws``. Idempotent: a file whose content was ingested before
+    (same SHA-256) adds nothing. A bad record goes to ``rejects``; the run carries on. An empty
+    file adds nothing (status ``empty``)."""
+    t0 = time.perf_counter()
+    if not os.path.isfile(path):
+        raise InputNotFoundError(f"{path}: no such file")
+    sample = Sample.of(path, options)
+    if is_blank(sample):
+        return FileReport(path, format or "-", "empty")
+    digest = _sha256(path)
+    seen = ws.source_by_hash(digest)
+    if seen is not None:
+        return FileReport(path, seen["format"], "already ingested")
+    adapter_cls = _choose_adapter(sample, format)
+    adapter = adapter_cls(options)
+    adapter.check(sample)
+    source_id = ws.next_source_id()
+    folder = ws.new_staging_folder()
+    writer = StagingWriter(folder, source_id, path, adapter_cls.platform)
+    try:
+        n = stage_units(adapter, path, writer, progress)
+        writer.close()
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     if progress is not None:
         progress(path, n)
     source = {"source_id": source_id, "path": path, "sha256": digest, "bytes": os.path.getsize(path), "format": adapter_cls.name}
     parts = {t: writer.parts(t) for t in ("posts", "accounts", "rejects")}
-    counts = ws.commit_staging(folder, parts, source)
+    counts = ws.commit_staging(folder, parts, source, merge_posts=adapter_cls.merge_rows)
     return FileReport(
         path=path,
         format=adapter_cls.name,
@@ -144,9 +185,10 @@ def ingest_paths(ws, paths, *, format: str | None = None, options: dict | None =
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     files = iter_input_files(paths)
-    if not format:
-        for f in files:
-            detect_adapter(Sample.of(f, options))
+    for f in files:
+        sample = Sample.of(f, options)
+        if not is_blank(sample):
+            _choose_adapter(sample, format)(options).check(sample)
     return IngestReport([ingest_file(ws, f, format=format, options=options, progress=progress) for f in files])
 
 

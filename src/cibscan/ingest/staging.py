@@ -25,6 +25,9 @@ __all__ = ["StagingWriter", "coerce_post", "coerce_account", "reason_key", "SEQ"
 #: order of a record within its file, kept so "first seen wins" is well defined
 SEQ = "_seq"
 _BATCH = 50_000
+#: Accounts repeated verbatim within one file (an account row per tweet) are staged once; the
+#: memory this takes is bounded by clearing the set when it holds this many.
+_SEEN_ACCOUNTS_MAX = 500_000
 _LIST_COLS = [c.name for c in POSTS if isinstance(c.type, pa.ListType)]
 _STR_ACCOUNT = [c.name for c in ACCOUNTS if c.type == pa.string() and c.name not in ("platform", "account_id")]
 
@@ -38,11 +41,21 @@ _ACCOUNT_SCHEMA = _schema_with_seq(ACCOUNTS)
 _REJECT_SCHEMA = arrow_schema(REJECTS)
 
 
+def _utf8(s: str) -> str:
+    """``s`` if it can be stored as UTF-8, else with lone surrogates (as JSON ``\\ud800`` or a
+    broken decoder may leave) replaced by U+FFFD, so one such value cannot stop a file."""
+    try:
+        s.encode("utf-8")
+        return s
+    except UnicodeEncodeError:
+        return s.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
 def _req_str(rec: dict, key: str) -> str:
     v = rec.get(key)
     if v is None:
         raise RecordError(f"missing {key}")
-    s = str(v).strip()
+    s = (v if type(v) is str else str(v)).strip()
     if not s:
         raise RecordError(f"empty {key}")
     return s
@@ -51,16 +64,19 @@ def _req_str(rec: dict, key: str) -> str:
 def _opt_str(v: Any) -> str | None:
     if v is None:
         return None
-    s = str(v)
-    return s if s.strip() else None
+    s = v if type(v) is str else str(v)
+    return s if s and not s.isspace() else None
 
 
 def _str_list(v: Any, key: str) -> list[str]:
     if v is None:
         return []
-    if isinstance(v, str) or not hasattr(v, "__iter__"):
+    if type(v) is list:  # the common case, kept cheap: already clean strings
+        if not v or all(type(x) is str and x and not x[0].isspace() and not x[-1].isspace() for x in v):
+            return v
+    if isinstance(v, (str, bytes, dict)) or not hasattr(v, "__iter__"):
         raise RecordError(f"{key} must be a list")
-    return [s for s in (str(x).strip() for x in v if x is not None) if s]
+    return [s for s in ((x if type(x) is str else str(x)).strip() for x in v if x is not None) if s]
 
 
 def _opt_int(v: Any, key: str) -> int | None:
@@ -80,8 +96,6 @@ def _time(v: Any, key: str, required: bool) -> datetime | None:
         return None
     if not isinstance(v, datetime):
         raise RecordError(f"{key} is not a time: {v!r:.40}")
-    if not 1 <= v.year <= 9999:
-        raise RecordError(f"{key} out of range: {v}")
     return v
 
 
@@ -127,7 +141,11 @@ def coerce_account(rec: dict, platform: str) -> dict:
 
 
 class StagingWriter:
-    """Collects validated rows and writes them as Parquet parts under ``folder``."""
+    """Collects validated rows and writes them as Parquet parts under ``folder``.
+
+    ``units_accepted`` and ``units_rejected`` count the units (raw records) that gave rows and
+    that went to ``rejects``: every unit the ingest loop reads ends in one of the two.
+    """
 
     def __init__(self, folder: str, source_id: int, source: str, platform: str):
         self.folder = folder
@@ -140,6 +158,9 @@ class StagingWriter:
         self._buf: dict[str, list[dict]] = {"posts": [], "accounts": [], "rejects": []}
         self._schemas = {"posts": _POST_SCHEMA, "accounts": _ACCOUNT_SCHEMA, "rejects": _REJECT_SCHEMA}
         self._parts: Counter[str] = Counter()
+        self._seen_accounts: set[tuple] = set()
+        self.units_accepted = 0
+        self.units_rejected = 0
         os.makedirs(folder, exist_ok=True)
 
     def add_unit_records(self, position: str, raw: str, records: list[Post | Account]) -> None:
@@ -160,16 +181,26 @@ class StagingWriter:
         if not rows:
             self.reject(position, raw, "record holds no post or account")
             return
+        self.units_accepted += 1
         for table, row in rows:
+            if table == "accounts":
+                key = tuple(row.values())
+                if key in self._seen_accounts:
+                    continue  # the same account, verbatim, was staged already from this file
+                if len(self._seen_accounts) >= _SEEN_ACCOUNTS_MAX:
+                    self._seen_accounts.clear()
+                self._seen_accounts.add(key)
             self._seq += 1
             row["source_id"] = self.source_id
             row[SEQ] = self._seq
             self._append(table, row)
 
     def reject(self, position: str, raw: str, reason: str) -> None:
+        self.units_rejected += 1
+        reason = _utf8(reason)
         key = reason_key(reason)
         self.reject_reasons[key] += 1
-        row = {"source_id": self.source_id, "source": self.source, "position": position, "reason": key, "detail": reason, "raw": raw}
+        row = {"source_id": self.source_id, "source": self.source, "position": position, "reason": key, "detail": reason, "raw": raw or ""}
         self._append("rejects", row)
 
     def _append(self, table: str, row: dict) -> None:
@@ -185,7 +216,13 @@ class StagingWriter:
             return
         self._parts[table] += 1
         path = os.path.join(self.folder, f"{table}-{self._parts[table]:05d}.parquet")
-        pq.write_table(pa.Table.from_pylist(buf, schema=self._schemas[table]), path)
+        try:
+            data = pa.Table.from_pylist(buf, schema=self._schemas[table])
+        except (UnicodeEncodeError, pa.ArrowException):
+            # Rare (lone surrogates from JSON): clean every string of this batch and retry,
+            # rather than pay for a check on every value of every record.
+            data = pa.Table.from_pylist([_utf8_row(r) for r in buf], schema=self._schemas[table])
+        pq.write_table(data, path)
         buf.clear()
 
     def close(self) -> None:
@@ -194,6 +231,17 @@ class StagingWriter:
 
     def parts(self, table: str) -> list[str]:
         return [os.path.join(self.folder, f"{table}-{i:05d}.parquet") for i in range(1, self._parts[table] + 1)]
+
+
+def _utf8_row(row: dict) -> dict:
+    out = {}
+    for k, v in row.items():
+        if type(v) is str:
+            v = _utf8(v)
+        elif type(v) is list:
+            v = [_utf8(x) if type(x) is str else x for x in v]
+        out[k] = v
+    return out
 
 
 def reason_key(reason: str) -> str:
