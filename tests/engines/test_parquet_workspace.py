@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 import cibscan
@@ -38,6 +41,26 @@ def test_open_dispatch(tmp_path):
     assert isinstance(again, ParquetWorkspace)
     again.close()
     f.close()
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "ingest" / "samples"
+
+
+def ingest_every_sample(w) -> None:
+    """Every adapter's sample file (long-format CooRTweet tables merge rows per post)."""
+    for f in sorted(SAMPLES.glob("*.csv")):
+        opts = f.with_suffix(".options.json")
+        if opts.exists():
+            w.ingest([str(f)], format="table", options=json.loads(opts.read_text()))
+        else:
+            w.ingest([str(f)])
+
+
+def test_same_tables_as_duckdb_file_on_every_adapter_sample(ws, folder_ws):
+    for w in (ws, folder_ws):
+        ingest_every_sample(w)
+    assert folder_ws.count("posts") == ws.count("posts") > 10
+    assert_same_tables(ws, folder_ws, ["posts", "accounts", "rejects", "sources"])
 
 
 def test_same_tables_as_duckdb_file_on_real_archive(tmp_path, ws, folder_ws):

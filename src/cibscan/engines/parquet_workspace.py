@@ -171,12 +171,14 @@ class ParquetWorkspace(Workspace):
         s = self._sources()
         return int(s.source_id.max()) + 1 if len(s) else 1
 
-    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY) -> CommitCounts:
+    def commit_staging(self, folder: str, parts: dict[str, list[str]], source: dict, memory_limit: str = DEFAULT_INGEST_MEMORY,
+                       *, merge_posts: bool = False) -> CommitCounts:
         """Merge one file's staged rows into the canonical tables, all or nothing.
 
         The merge is ``cibscan.engines.ingest_merge`` (Ibis; it runs on the engine). New posts
         and rejects are appended as new parts, accounts are rewritten (filled gaps), and the
         manifest names all of them at once; killed before that, the workspace is as before.
+        ``merge_posts``: rows sharing a post id are parts of one post (long-format tables).
         ``memory_limit`` is accepted for interface compatibility (the engine's own applies).
         """
         self._check_writable()
@@ -187,7 +189,7 @@ class ParquetWorkspace(Workspace):
                 if files := parts.get("posts"):
                     n_staged = count_parquet_rows(files)
                     staged = self._staged_view("_staged_posts", files, _STAGED_POSTS)
-                    n_posts = self._append_part(change, "posts", new_posts(staged, self.table("posts")))
+                    n_posts = self._append_part(change, "posts", new_posts(staged, self.table("posts"), merge_posts))
                 if files := parts.get("accounts"):
                     staged = self._staged_view("_staged_accounts", files, _STAGED_ACCOUNTS)
                     before = self.count("accounts")
