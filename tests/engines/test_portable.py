@@ -9,7 +9,7 @@ import pyarrow as pa
 
 from cibscan.engines.portable import HASH_BITS, hash64
 
-VALUES = ["hashtag\x1fnews", "", "ü日本 #tag", None, "link\x1fhttps://example.org/a?b=1", "x" * 500]
+VALUES = ["hashtag\x1fnews", "", "ü日本 #tag", None, "link\x1fhttps://example.org/a?b=1", "x" * 500, "\tverpamim\x0b ", " ref\x0c"]
 
 
 def python_hash64(v: str | None) -> int | None:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import ibis
 import pandas as pd
 
+from ..engines.portable import hash64
 from .engine import coaction_rows, pair_items, pair_stats
 
 __all__ = [
@@ -66,7 +67,7 @@ def shuffled_traces(tr: ibis.Table, seed: int, stratum_s: int = DEFAULT_STRATUM,
     population = (posts if posts is not None else tr).select("post_id", "at").distinct()
     st = strata(population, stratum_s, stratum_posts)
     p = population.mutate(slot=population.at // stratum_s).join(st, "slot")
-    p = p.mutate(shuffle=(p.post_id + ibis.literal(f"\x1f{seed}")).hash())
+    p = p.mutate(shuffle=hash64(p.post_id + ibis.literal(f"\x1f{seed}")))
     by_time = p.mutate(rank=ibis.row_number().over(group_by="stratum", order_by=["at", "post_id"]))
     by_hash = p.mutate(rank=ibis.row_number().over(group_by="stratum", order_by=["shuffle", "post_id"]))
     new_time = by_hash.select("post_id", "stratum", "rank").join(by_time.select("stratum", "rank", new_at="at"), ["stratum", "rank"])

@@ -187,13 +187,48 @@ def arrow_batch_udf(func, dtype):
 
 
 def _backend_class():
-    """Ibis' PySpark backend with pyarrow UDFs registered as batch UDFs (``arrow_batch_udf``)
-    and ``to_pyarrow`` through Spark's own Arrow export."""
+    """Ibis' PySpark backend with pyarrow UDFs registered as batch UDFs (``arrow_batch_udf``),
+    ``to_pyarrow`` through Spark's own Arrow export, and ``.cache()`` of expressions holding
+    memtables."""
     import ibis.expr.operations as ops
     from ibis.backends.pyspark import Backend
     from ibis.expr.operations.udf import InputType
 
+    ibis.pyspark  # noqa: B018 -- loading the backend through ibis registers its options
+    import sqlglot.expressions as sge
+    from ibis.backends.sql.compilers.pyspark import PySparkCompiler
+
+    import ibis.expr.operations as ops_
+
+    class CibscanPySparkCompiler(PySparkCompiler):
+        # Ibis makes a visit method for every SIMPLE_OPS entry of each subclass, which would
+        # replace the strip methods below
+        SIMPLE_OPS = {k: v for k, v in PySparkCompiler.SIMPLE_OPS.items() if k not in (ops_.LStrip, ops_.RStrip)}
+
+        # Ibis trims string.whitespace given as one literal; Spark SQL reads its "\v" and "\f"
+        # escapes as the letters v and f, so "#verpamim".strip() gave "erpamim" on Spark.
+        # The same characters, built with chr() so no escape is involved:
+        def _whitespace(self):
+            return self.f.concat(" \t\n\r", sge.Chr(expressions=[sge.convert(11)]), sge.Chr(expressions=[sge.convert(12)]))
+
+        def visit_Strip(self, op, *, arg):
+            return sge.Trim(this=arg, expression=self._whitespace(), position="BOTH")
+
+        # Spark's two-argument ltrim/rtrim take the characters first (Ibis passes them second)
+        # and sqlglot drops the characters of TRIM(LEADING ...): build both from the full
+        # trim, which starts where the left-stripped string starts.
+        def visit_LStrip(self, op, *, arg):
+            t = self.visit_Strip(op, arg=arg)
+            return self.if_(t.eq(sge.convert("")), sge.convert(""), self.f.substring(arg, self.f.instr(arg, t)))
+
+        def visit_RStrip(self, op, *, arg):
+            t = self.visit_Strip(op, arg=arg)
+            end = self.f.instr(arg, t) + self.f.length(t) - 1
+            return self.if_(t.eq(sge.convert("")), sge.convert(""), self.f.substring(arg, 1, end))
+
     class CibscanPySparkBackend(Backend):
+        compiler = CibscanPySparkCompiler()
+
         def to_pyarrow(self, expr, /, *, params=None, limit=None, **kwargs):
             # Ibis goes Spark -> pandas -> Arrow, and pandas turns an int64 column holding a
             # null into float64: ids and hashes above 2**53 come back altered. Spark 4's
@@ -204,6 +239,12 @@ def _backend_class():
             table_expr = expr.as_table()
             arrow = self._session.sql(self.compile(table_expr, params=params, limit=limit, **kwargs)).toArrow()
             return expr.__pyarrow_result__(PyArrowData.convert_table(arrow, table_expr.schema()))
+
+        def _create_cached_table(self, name, expr):
+            # Ibis' version skips the pre-execute hooks, so a cached expression that holds a
+            # memtable (or a UDF) fails with TABLE_OR_VIEW_NOT_FOUND.
+            self._run_pre_execute_hooks(expr)
+            return super()._create_cached_table(name, expr)
 
         def _register_udfs(self, expr) -> None:
             super()._register_udfs(expr)
