@@ -100,12 +100,16 @@ def test_same_seed_same_result(scanned, tmp_path):
     assert [(f.id, f.accounts, f.score) for f in again] == [(f.id, f.accounts, f.score) for f in found]
 
 
-def test_without_calibration_the_floor_applies(ws):
-    ws.add_records([post(i, f"a{i % 2}", (i // 2) * 1000 + (i % 2), kind="repost", ref_post_id=f"o{i // 2}") for i in range(6)])
-    found = detect(ws, kinds="repost", permutations=0, min_cluster_size=2)
+def test_min_occasions_and_min_excess_decide_what_is_tested_and_kept(ws):
+    # a0 and a1 repost the same 8 posts 1 s apart: a synchronous pair
+    ws.add_records([post(i, f"a{i % 2}", (i // 2) * 1000 + (i % 2), kind="repost", ref_post_id=f"o{i // 2}") for i in range(16)])
+    found = detect(ws, kinds="repost", min_cluster_size=2)
     assert [sorted(f.accounts) for f in found] == [["a0", "a1"]]
-    calib = found.tables["calibration"].to_pylist()
-    assert calib[0]["calibrated"] is False and calib[0]["threshold"] == 2
+    calib = found.tables["calibration"].to_pylist()[0]
+    assert calib["n_candidates"] == 1 and calib["n_edges"] == 1 and calib["threshold"] == 8
+    assert len(detect(ws, kinds="repost", min_cluster_size=2, min_occasions=9)) == 0  # not even tested
+    # a perfectly synchronous pair has an excess of 1; asking for more keeps nothing
+    assert found.tables["edges"].to_pandas()["excess"].iloc[0] == pytest.approx(1.0)
 
 
 def test_bad_parameters_fail_before_work(ws):
