@@ -17,6 +17,9 @@ from . import info as _info  # noqa: F401,E402
 from . import ingest as _ingest  # noqa: F401,E402
 from . import simulate as _simulate  # noqa: F401,E402
 from . import demo as _demo  # noqa: F401,E402
+from . import scan as _scan  # noqa: F401,E402
+from . import export as _export  # noqa: F401,E402
+from . import evidence as _evidence  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 
