@@ -3,6 +3,7 @@ tables they hold, exactly, row for row."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -14,6 +15,11 @@ VOLATILE = {"sources": ("ingested_at",)}
 def _norm(v):
     if isinstance(v, float) and math.isnan(v):
         return None
+    if isinstance(v, str) and v[:1] in ("{", "[") and v[-1:] in ("}", "]"):
+        try:  # JSON text (findings.metrics, evidence.values): compare what it holds
+            return ("<json>", _norm(json.loads(v)))
+        except ValueError:
+            return v
     if isinstance(v, (list, tuple)):
         return tuple(_norm(x) for x in v)
     if isinstance(v, dict):

@@ -126,3 +126,19 @@ def _ls(root, table):
 
     d = os.path.join(root, "tables", table)
     return os.listdir(d) if os.path.isdir(d) else []
+
+
+def test_cli_on_a_folder_and_engine_options(tmp_path, capsys):
+    from cibscan.cli import main
+
+    sample = str(SAMPLES / "x-io-tweets.csv")
+    folder = str(tmp_path / "case") + "/"
+    assert main(["ingest", sample, "-w", folder]) == 0
+    capsys.readouterr()
+    assert main(["info", "-w", folder, "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["engine"] == "duckdb" and info["posts"] > 0
+    assert main(["scan", "-w", folder, "--spark-master", "local[2]"]) == 2
+    assert "--spark-master needs --engine spark" in capsys.readouterr().err
+    assert main(["ingest", sample, "-w", folder, "--engine", "flink"]) == 2
+    assert "--engine 'flink'" in capsys.readouterr().err
