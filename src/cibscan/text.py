@@ -13,8 +13,8 @@ Method
   @mentions removed; ``#`` dropped (the tag word stays); lower case; zero-width and bidi control
   characters removed (a cheap way to defeat exact-match filters); Arabic diacritics and tatweel
   removed and Arabic/Persian letter variants folded (``ي ى ئ -> ی``, ``ك -> ک``, ``ة -> ه``,
-  ``أ إ آ ٱ -> ا``, ``ؤ -> و``), Arabic-Indic and Persian digits folded to ``0-9``, Cyrillic
-  ``ё -> е``; punctuation, symbols and emoji become spaces; whitespace collapsed.
+  ``أ إ آ ٱ -> ا``, ``ؤ -> و``), Cyrillic ``ё -> е``; every number (in any digit script)
+  becomes ``0``; punctuation, symbols and emoji become spaces; whitespace collapsed.
 * Shingles: every run of ``shingle`` consecutive characters (default 5) of the normalised text.
 * One-permutation MinHash with rotation densification (Li, Owen & Zhang 2012, "One Permutation
   Hashing"; Shrivastava & Li 2014, "Densifying One Permutation Hashing"): each shingle is hashed
@@ -60,26 +60,25 @@ DEFAULT_SHINGLE = 5
 #: everybody and say nothing about coordination.
 DEFAULT_MIN_CHARS = 20
 
-# (pattern, replacement) applied in order with RE2 (pyarrow.compute); NFKC and lower-casing
-# come first so full-width and styled letters are already plain.
+# (pattern, replacement) applied in order with RE2 (pyarrow.compute) after NFKC and lower-casing
+# (full-width and styled letters are plain by then); few passes, since each is a scan of the batch.
 _RULES: tuple[tuple[str, str], ...] = (
-    (r"(?i)^\s*rt\s+@\w+\s*:?", " "),  # leading retweet marker
-    (r"(?i)\b(?:https?://|www\.)\S+", " "),  # URLs
-    (r"@\w+", " "),  # mentions
-    (r"#", ""),  # keep the tag's word, drop the sign
-    (r"[\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{FEFF}\x{00AD}]", ""),  # zero-width, bidi, soft hyphen
-    (r"[\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06ED}\x{0640}]", ""),  # Arabic diacritics, tatweel
+    (r"^\s*rt\s+@\w+\s*:?|\b(?:https?://|www\.)\S+|@\w+", " "),  # retweet marker, URLs, mentions
+    # the tag sign; zero-width, bidi and soft-hyphen characters; Arabic diacritics and tatweel
+    (r"[#\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{FEFF}\x{00AD}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06ED}\x{0640}]", ""),
+    (r"\p{Nd}+", "0"),  # every number, in any script, is "0": digit-script variants match
+)
+# letter variants folded, only in batches that hold Arabic-script or Cyrillic text
+_ARABIC = r"[\x{0600}-\x{06FF}]"
+_ARABIC_FOLDS: tuple[tuple[str, str], ...] = (
     (r"[\x{064A}\x{0649}\x{0626}]", "\u06cc"),  # ي ى ئ -> Persian yeh
     (r"\x{0643}", "\u06a9"),  # ك -> Persian kaf
     (r"\x{0629}", "\u0647"),  # ة -> ه
     (r"[\x{0623}\x{0625}\x{0622}\x{0671}]", "\u0627"),  # أ إ آ ٱ -> ا
     (r"\x{0624}", "\u0648"),  # ؤ -> و
-    (r"\x{0451}", "\u0435"),  # ё -> е
-    (r"[\p{P}\p{S}]", " "),  # punctuation, symbols, emoji
-    (r"\s+", " "),
 )
-# Arabic-Indic (U+0660..) and extended/Persian (U+06F0..) digits -> ASCII, one pass per digit.
-_DIGITS = tuple((f"[\\x{{{0x660 + d:04X}}}\\x{{{0x6F0 + d:04X}}}]", str(d)) for d in range(10))
+_CYRILLIC_FOLDS: tuple[tuple[str, str], ...] = ((r"\x{0451}", "\u0435"),)  # ё -> е
+_SEPARATORS = (r"[\p{P}\p{S}\s]+", " ")  # punctuation, symbols, emoji, runs of spaces
 
 _U64 = np.uint64
 _MAX = np.iinfo(np.uint64).max
@@ -99,7 +98,12 @@ def normalise_texts(texts: pa.Array | pa.ChunkedArray | list) -> pa.Array:
     if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
         arr = arr.cast(pa.string())
     arr = pc.utf8_lower(pc.utf8_normalize(arr, form="NFKC"))
-    for pattern, repl in _RULES + _DIGITS:
+    rules = list(_RULES)
+    if pc.any(pc.match_substring_regex(arr, _ARABIC)).as_py():
+        rules += _ARABIC_FOLDS
+    if pc.any(pc.match_substring(arr, "\u0451")).as_py():
+        rules += _CYRILLIC_FOLDS
+    for pattern, repl in rules + [_SEPARATORS]:
         arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=repl)
     return pc.utf8_trim_whitespace(arr)
 
@@ -108,7 +112,7 @@ def normalise_text(text: str | None) -> str | None:
     """One text normalised exactly as ``normalise_texts`` does it.
 
     >>> normalise_text("RT @someone: Vote NOW!!! https://t.co/x #Election2024 🇺🇸")
-    'vote now election2024'
+    'vote now election0'
     """
     if text is None:
         return None

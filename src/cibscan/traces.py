@@ -22,7 +22,9 @@ Kinds
                  (not reposts, whose text is the original's): see ``cibscan.text``
 ``media``        each perceptual hash of an attached image, as ingested
 
-An empty value is never a key (coordination-network-toolkit linked every pair of posts without
+A repost yields only its ``repost`` trace: its tags, links, mentions, media and text are the
+original's, and counting them again would turn every organic retweet wave into co-hashtag,
+co-link and co-mention pairs. An empty value is never a key (coordination-network-toolkit linked every pair of posts without
 a URL through the empty URL). ``key`` is an int64 hash of ``kind`` and ``key_text`` (for
 ``text``, the band key itself); ``item`` is what counts as one shared thing (the key, except for
 ``text`` where all band keys of one message share the message's item); ``at`` is epoch seconds,
@@ -39,6 +41,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 
+from .engines.portable import hash64
 from .errors import ParameterError
 from .text import DEFAULT_BANDS, DEFAULT_MIN_CHARS, DEFAULT_ROWS, DEFAULT_SHINGLE, text_sketch_udf
 
@@ -149,7 +152,7 @@ def _conform(t: ibis.Table) -> ibis.Table:
 def _with_key(t: ibis.Table, kind: str) -> ibis.Table:
     """Finish a per-kind trace table: constant kind, int64 key from kind + key_text."""
     k = ibis.literal(kind)
-    key = (k + ibis.literal("\x1f") + t.key_text).hash()
+    key = hash64(k + ibis.literal("\x1f") + t.key_text)  # same value on every engine
     return _conform(t.select("account_id", "post_id", kind=k, key=key, key_text=t.key_text, at=t.at, item=key))
 
 
@@ -186,6 +189,8 @@ def build_traces(
     kinds = parse_kinds(kinds)
     posts = source if isinstance(source, ibis.Table) else source.table("posts")
     base = posts.mutate(at=epoch_seconds(posts.created_at))
+    # a repost's tags, links, mentions and media are the original's: its one trace is the repost
+    own = base.filter(base.kind != "repost")
     parts: list[ibis.Table] = []
 
     for kind, post_kind in (("repost", "repost"), ("reply", "reply")):
@@ -195,20 +200,20 @@ def build_traces(
 
     for kind, col, lower in (("hashtag", "hashtags", True), ("mention", "mentions", True), ("media", "media_hashes", False)):
         if kind in kinds:
-            t = base.select("account_id", "post_id", "at", v=base[col].unnest())
+            t = own.select("account_id", "post_id", "at", v=own[col].unnest())
             v = t.v.strip()
             t = t.select("account_id", "post_id", "at", key_text=v.lower() if lower else v)
             t = t.filter(t.key_text.length() > 0).distinct()
             parts.append(_with_key(t, kind))
 
     if "hashtag_seq" in kinds:
-        tags = base.hashtags.map(lambda x: x.strip().lower()).filter(lambda x: x.length() > 0)
-        t = base.select("account_id", "post_id", "at", tags=tags)
+        tags = own.hashtags.map(lambda x: x.strip().lower()).filter(lambda x: x.length() > 0)
+        t = own.select("account_id", "post_id", "at", tags=tags)
         t = t.filter(t.tags.length() >= 2)
         parts.append(_with_key(t.select("account_id", "post_id", "at", key_text=t.tags.join(" ")), "hashtag_seq"))
 
     if "link" in kinds or "domain" in kinds:
-        raw = base.select("account_id", "post_id", "at", url=base.urls.unnest())
+        raw = own.select("account_id", "post_id", "at", url=own.urls.unnest())
         raw = raw.filter(_nonempty(raw.url))
         # ural runs once per distinct URL, not once per post
         distinct_urls = raw.select(raw.url).distinct()
@@ -223,7 +228,7 @@ def build_traces(
 
     if "text" in kinds:
         sketch = text_sketch_udf(bands=text_bands, rows=text_rows, shingle=text_shingle, min_chars=text_min_chars, seed=seed)
-        t = base.filter(base.kind.isin(_TEXT_KINDS) & _nonempty(base.text))
+        t = own.filter(own.kind.isin(_TEXT_KINDS) & _nonempty(own.text))
         t = t.select("account_id", "post_id", "at", s=sketch(t.text))
         t = t.filter(t.s["keys"].length() > 0)
         t = t.select("account_id", "post_id", "at", item=t.s["item"], key=t.s["keys"].unnest())

@@ -13,6 +13,7 @@ second once.
 
 from __future__ import annotations
 
+import os
 import random
 
 from tests.conftest import post
@@ -83,3 +84,30 @@ def planted_posts(seed: int = 0) -> list[dict]:
 def planted_accounts() -> dict[str, str]:
     """account -> group name for every planted account."""
     return {a: g for g, accs in GROUPS.items() for a in accs}
+
+
+HOSTILE_HANDLE = "<script>alert('x')</script>=cmd|' /C calc'!A0\u202e"
+
+
+_SCANNED: dict[int, str] = {}
+
+
+def scanned_workspace(path: str, seed: int = 0):
+    """A workspace holding the planted scenario (the repost group's first account with a
+    hostile handle), scanned by the coordination detector (hub cap 50, as the traps need).
+
+    The scan runs once per test session; each caller gets its own copy of the file."""
+    import shutil
+    import tempfile
+
+    import cibscan
+    from cibscan.detect import run_scan
+
+    if seed not in _SCANNED:
+        master = os.path.join(tempfile.mkdtemp(prefix="cibscan-planted-"), "scanned.duckdb")
+        with cibscan.open_workspace(master) as ws:
+            ws.add_records(planted_posts(seed), [{"account_id": "rp0", "handle": HOSTILE_HANDLE, "display_name": "=HYPERLINK(\"http://x\")"}])
+            run_scan(ws, detect=["coordination"], params={"coordination": {"hub_cap": 50}})
+        _SCANNED[seed] = master
+    shutil.copyfile(_SCANNED[seed], path)
+    return cibscan.open_workspace(path)

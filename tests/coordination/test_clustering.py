@@ -10,6 +10,7 @@ from cibscan.coordination.clustering import cluster_score, combine_edges, descri
 
 def edge(a, b, kind="repost", n=4, w=0.5, strength=2.0, gap=3.0, first=0, last=100):
     return {"a": a, "b": b, "kind": kind, "n_shared": n, "n_occasions": n, "n_coactions": n, "weight": w,
+            "units": n, "hits": n, "expected": n / 3, "p_value": 1e-6, "excess": 1.0,
             "strength": strength, "min_gap_s": gap, "median_gap_s": gap, "first_at": first, "last_at": last}
 
 

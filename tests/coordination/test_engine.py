@@ -160,19 +160,6 @@ def test_pair_items_and_stats_count_distinct_targets():
     assert "ac" not in s.index
 
 
-def test_text_items_count_messages_not_bands():
-    # a and b post two near-identical messages; each message matches on 3 band keys
-    rows = []
-    for msg, t0 in ((1, 0), (2, 1000)):
-        for band in range(3):
-            rows.append(("a", f"a{msg}", "text", f"band{msg}-{band}", t0, 100 + msg))
-            rows.append(("b", f"b{msg}", "text", f"band{msg}-{band}", t0 + 30, 200 + msg))
-    co, *_ = run(rows, {"text": 300})
-    assert len(co) == 6
-    stats = pair_stats(pair_items(ibis.memtable(co.drop(columns=["acc_l", "acc_r"])))).to_pandas()
-    assert stats[["n_shared", "n_coactions"]].values.tolist() == [[2, 2]]
-
-
 def test_tfidf_weight_is_a_cosine_over_coaction_keys():
     rows = [
         ("a", "p1", "link", "u1", 0), ("b", "p2", "link", "u1", 5),

@@ -14,7 +14,7 @@ from tests.conftest import post
 
 
 @pytest.mark.parametrize("window, expected, source", [
-    (None, {"repost": 60, "text": 300}, "default"),
+    (None, {"repost": 60, "text": 86400}, "default"),
     (30, {"repost": 30, "text": 30}, "param"),
     ("45", {"repost": 45, "text": 45}, "param"),
     ("text=600", {"repost": 60, "text": 600}, None),
@@ -44,7 +44,7 @@ def test_auto_window_uses_the_estimate_or_falls_back():
 
 def test_find_coordination_on_a_workspace(ws):
     posts = []
-    for k in range(4):
+    for k in range(8):
         for i, acc in enumerate(["a", "b", "c"]):
             posts.append(post(f"{k}{acc}", acc, 5000 * k + 3 * i, kind="repost", ref_post_id=f"o{k}"))
     posts.append(post("x1", "d", 10, kind="repost", ref_post_id="o0"))  # one co-action only
@@ -58,4 +58,4 @@ def test_find_coordination_on_a_workspace(ws):
     cal = res.calibration.to_pylist()[0]
     assert cal["window_source"] == "auto" and cal["n_edges"] == 2
     co = res.coactions.to_pandas()
-    assert len(co) == 2 * 4 and (co["gap_s"] <= 3).all()
+    assert len(co) == 2 * 5 and (co["gap_s"] <= 3).all()  # five samples per edge

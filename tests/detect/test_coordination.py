@@ -6,22 +6,34 @@ import json
 
 import pytest
 
-from cibscan.detect import DETECTORS, run_scan
+from cibscan.detect import DETECTORS
 from cibscan.detect.coordination import Coordination, detect
 from cibscan.errors import ParameterError
 from tests.conftest import post
-from tests.coordination.planted import GROUPS, planted_accounts, planted_posts
+from tests.coordination.planted import GROUPS, planted_accounts, scanned_workspace
 
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory):
-    import cibscan
-
-    ws = cibscan.open_workspace(str(tmp_path_factory.mktemp("coord") / "ws.duckdb"))
-    ws.add_records(planted_posts(seed=0))
-    results = run_scan(ws, detect=["coordination"], params={"coordination": {"hub_cap": 50}})
-    yield ws, results["coordination"]
+    ws = scanned_workspace(str(tmp_path_factory.mktemp("coord") / "ws.duckdb"))
+    yield ws, stored_findings(ws)
     ws.close()
+
+
+def stored_findings(ws):
+    """The cluster findings as stored (id, accounts, score, confidence, metrics, evidence)."""
+    from types import SimpleNamespace
+
+    f = ws.to_pandas("findings")
+    acc = ws.to_pandas("finding_accounts")
+    ev = ws.to_pandas("evidence")
+    out = []
+    for r in f.itertuples():
+        evidence = [SimpleNamespace(posts=list(e.posts), accounts=list(e.accounts), values=json.loads(e.values), target=e.target, at=e.at)
+                    for e in ev[ev.finding_key == r.finding_key].itertuples()]
+        out.append(SimpleNamespace(id=r.id, kind=r.kind, accounts=tuple(acc[acc.finding_key == r.finding_key]["account_id"]),
+                                   score=r.score, confidence=r.confidence, metrics=json.loads(r.metrics), evidence=evidence))
+    return out
 
 
 def test_registered_first():
@@ -32,7 +44,7 @@ def test_finds_exactly_the_planted_groups(scanned):
     _, found = scanned
     groups = sorted(sorted(f.accounts) for f in found)
     assert groups == sorted(sorted(g) for g in GROUPS.values())
-    assert found.accounts() <= set(planted_accounts())  # precision: no organic account flagged
+    assert {a for f in found for a in f.accounts} <= set(planted_accounts())  # precision: no organic account flagged
 
 
 def test_each_cluster_is_bound_by_its_tactic(scanned):
@@ -90,22 +102,23 @@ def test_traps_produce_no_edge(scanned):
     assert (calib["threshold"] >= 2).all() and (calib["chance_share"] <= 0.05).all()
 
 
-def test_same_seed_same_result(scanned, tmp_path):
-    import cibscan
-
-    _, found = scanned
-    with cibscan.open_workspace(str(tmp_path / "again.duckdb")) as ws2:
-        ws2.add_records(planted_posts(seed=0))
-        again = detect(ws2, hub_cap=50)
-    assert [(f.id, f.accounts, f.score) for f in again] == [(f.id, f.accounts, f.score) for f in found]
+def test_same_seed_same_result(scanned):
+    ws, found = scanned
+    again = detect(ws, hub_cap=50)
+    assert [(f.id, tuple(sorted(f.accounts)), round(f.score, 12)) for f in again] == \
+        [(f.id, tuple(sorted(f.accounts)), round(f.score, 12)) for f in found]
 
 
-def test_without_calibration_the_floor_applies(ws):
-    ws.add_records([post(i, f"a{i % 2}", (i // 2) * 1000 + (i % 2), kind="repost", ref_post_id=f"o{i // 2}") for i in range(6)])
-    found = detect(ws, kinds="repost", permutations=0, min_cluster_size=2)
+def test_min_occasions_and_min_excess_decide_what_is_tested_and_kept(ws):
+    # a0 and a1 repost the same 8 posts 1 s apart: a synchronous pair
+    ws.add_records([post(i, f"a{i % 2}", (i // 2) * 1000 + (i % 2), kind="repost", ref_post_id=f"o{i // 2}") for i in range(16)])
+    found = detect(ws, kinds="repost", min_cluster_size=2)
     assert [sorted(f.accounts) for f in found] == [["a0", "a1"]]
-    calib = found.tables["calibration"].to_pylist()
-    assert calib[0]["calibrated"] is False and calib[0]["threshold"] == 2
+    calib = found.tables["calibration"].to_pylist()[0]
+    assert calib["n_candidates"] == 1 and calib["n_edges"] == 1 and calib["threshold"] == 8
+    assert len(detect(ws, kinds="repost", min_cluster_size=2, min_occasions=9)) == 0  # not even tested
+    # a perfectly synchronous pair has an excess of 1; asking for more keeps nothing
+    assert found.tables["edges"].to_pandas()["excess"].iloc[0] == pytest.approx(1.0)
 
 
 def test_bad_parameters_fail_before_work(ws):

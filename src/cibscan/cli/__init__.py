@@ -19,6 +19,9 @@ from . import report as _report  # noqa: F401,E402
 from . import run as _run  # noqa: F401,E402
 from . import simulate as _simulate  # noqa: F401,E402
 from . import demo as _demo  # noqa: F401,E402
+from . import scan as _scan  # noqa: F401,E402
+from . import export as _export  # noqa: F401,E402
+from . import evidence as _evidence  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 

@@ -24,8 +24,7 @@ co-action
     (``|t_a - t_b| <= W``: exactly ``W`` counts, ``W + 1`` does not). An account repeating a
     key alone pairs with nobody.
 ``n_shared``
-    distinct shared items of a pair: distinct keys, except for ``text`` where an item is one
-    message (all its LSH band keys count once).
+    distinct shared items (targets) of a pair.
 ``n_occasions``
     distinct occasions: (item, window-sized time bucket) combinations. Sharing the same hashtag
     together on five different days is five occasions and one shared item. Calibration cuts
@@ -46,6 +45,8 @@ from collections.abc import Mapping
 import ibis
 import pyarrow as pa
 
+from ..engines.skew import salted_join
+
 __all__ = [
     "DEFAULT_WINDOWS",
     "DEFAULT_HUB_CAP",
@@ -64,15 +65,16 @@ __all__ = [
 
 #: Default co-action window per trace kind, in seconds. Reposts, links, hashtags, replies and
 #: mentions are single clicks that automation fires within seconds of each other (60 s is
-#: coordination-network-toolkit's default and the spike's setting); composing or pasting a
-#: text, a hashtag block or an image takes longer, so those get 5 minutes.
+#: coordination-network-toolkit's default and the spike's setting); a hashtag block or an image
+#: gets 5 minutes. Copy-paste messaging runs in waves over hours and its signal is what is
+#: copied, not the second it is posted: texts get a day (see ``calibration.CONTENT_KINDS``).
 DEFAULT_WINDOWS: dict[str, int] = {
     "repost": 60,
     "link": 60,
     "domain": 60,
     "hashtag": 60,
     "hashtag_seq": 300,
-    "text": 300,
+    "text": 86400,
     "reply": 60,
     "mention": 60,
     "media": 300,
@@ -160,25 +162,12 @@ def pair_items(co: ibis.Table) -> ibis.Table:
     """Co-actions grouped per ``(kind, a, b, item)`` with ``a < b`` (dense ids): ``key`` (a
     representative key of the item), ``n`` (co-action events), ``occasions`` (distinct
     window-sized time buckets in which the pair co-acted on the item), ``min_gap``,
-    ``first_at``, ``last_at``.
-
-    For ``text`` one pair of posts matches on several band keys; those rows are one event, and
-    the item of a pair of near-duplicates is the smaller of the two messages' items.
+    ``first_at``, ``last_at``. (Text traces are collapsed to one message key per post first,
+    see ``messages``; an item is then a message.)
     """
-    a = ibis.least(co.aid_l, co.aid_r)
-    b = ibis.greatest(co.aid_l, co.aid_r)
-    co = co.mutate(a=a, b=b)
-    plain = co.filter(co.kind != "text").select(
-        "kind", "a", "b", "key", "bucket", item=co.item_l, gap=co.gap, at_l=co.at_l, at_r=co.at_r, n=ibis.literal(1, "int64")
-    )
-    txt = co.filter(co.kind == "text")
-    txt = txt.group_by(["kind", "a", "b", "post_l", "post_r"]).aggregate(
-        key=txt.key.min(), bucket=txt.bucket.min(), item=ibis.least(txt.item_l, txt.item_r).min(), gap=txt.gap.min(),
-        at_l=txt.at_l.min(), at_r=txt.at_r.max(),
-    ).drop("post_l", "post_r").mutate(n=ibis.literal(1, "int64"))
-    rows = plain.union(txt.select(*plain.columns), distinct=False)
-    by_occasion = rows.group_by(["kind", "a", "b", "item", "bucket"]).aggregate(
-        key=rows.key.min(), n=rows.n.sum(), min_gap=rows.gap.min(), first_at=rows.at_l.min(), last_at=rows.at_r.max()
+    co = co.mutate(a=ibis.least(co.aid_l, co.aid_r), b=ibis.greatest(co.aid_l, co.aid_r))
+    by_occasion = co.group_by(["kind", "a", "b", co.item_l.name("item"), "bucket"]).aggregate(
+        key=co.key.min(), n=co.count(), min_gap=co.gap.min(), first_at=co.at_l.min(), last_at=co.at_r.max()
     )
     o = by_occasion
     return o.group_by(["kind", "a", "b", "item"]).aggregate(
@@ -200,14 +189,19 @@ def pair_stats(items: ibis.Table) -> ibis.Table:
     )
 
 
-def tfidf_vectors(traces_indexed: ibis.Table) -> tuple[ibis.Table, ibis.Table]:
+def tfidf_vectors(traces_indexed: ibis.Table, accounts: ibis.Table | None = None) -> tuple[ibis.Table, ibis.Table]:
     """Account TF-IDF vectors per kind over keys, from all traces (``kind, aid, key``):
-    ``(weights, norms)`` with ``weights: kind, aid, key, w`` and ``norms: kind, aid, norm``."""
+    ``(weights, norms)`` with ``weights: kind, aid, key, w`` and ``norms: kind, aid, norm``.
+    ``accounts`` (``aid``), when given, limits the vectors returned (document frequencies still
+    count every account)."""
     t = traces_indexed
-    tf = t.group_by(["kind", "aid", "key"]).aggregate(c=t.count())
     df = t.group_by(["kind", "key"]).aggregate(df=t.aid.nunique())
     n = t.group_by("kind").aggregate(n_acc=t.aid.nunique())
-    w = tf.join(df, ["kind", "key"]).join(n, "kind")
+    if accounts is not None:
+        t = t.semi_join(accounts, "aid")
+    tf = t.group_by(["kind", "aid", "key"]).aggregate(c=t.count())
+    # a hub key has one tf row per account using it: salted, so no task gets all of them
+    w = salted_join(tf, df, ["kind", "key"], salt_from="aid", counts=df, count_column="df").join(n, "kind")
     w = w.select("kind", "aid", "key", w=(1 + w.c.cast("float64").ln()) * (w.n_acc.cast("float64") / w.df).ln())
     norms = w.group_by(["kind", "aid"]).aggregate(norm=(w.w * w.w).sum().sqrt())
     return w, norms

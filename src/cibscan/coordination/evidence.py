@@ -97,14 +97,15 @@ def cluster_evidence_items(
         pairs = grp[["account_a", "account_b"]].drop_duplicates()
         targets = grp["key_text"].nunique()
         detail = (
-            f"{len(pairs)} member pairs {label} within {th.window_s} s on at least {th.threshold} separate occasions each "
-            f"(calibrated threshold; expected chance share above it {th.chance_share:.1%}); sampled targets: {targets}"
+            f"{len(pairs)} member pairs {label} within {th.window_s} s far more often than chance explains (each: "
+            f"synchronous on at least {th.min_excess:.0%} of shared targets beyond chance, p <= {th.p_cutoff:.2g}; "
+            f"expected chance share among such edges {th.chance_share:.1%}); sampled targets: {targets}"
             if th is not None else f"{len(pairs)} member pairs {label}"
         )
         out.append(Evidence(
             what=f"{label} edges", detail=detail, accounts=tuple(sorted(set(pairs["account_a"]) | set(pairs["account_b"]))),
-            values={"kind": kind, "pairs": int(len(pairs)), "threshold": int(getattr(th, "threshold", 0) or 0),
-                    "window_s": int(getattr(th, "window_s", 0) or 0), "chance_share": float(getattr(th, "chance_share", 0.0) or 0.0)},
+            values={"kind": kind, "pairs": int(len(pairs)), "window_s": int(getattr(th, "window_s", 0) or 0),
+                    "p_cutoff": float(getattr(th, "p_cutoff", 0.0) or 0.0), "chance_share": float(getattr(th, "chance_share", 0.0) or 0.0)},
         ))
     if s.empty:
         return out

@@ -12,11 +12,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import ibis
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from ..errors import ParameterError
-from .calibration import DEFAULT_STRATUM, DEFAULT_STRATUM_POSTS, Threshold, choose_threshold, null_histogram, occasion_histogram
+from .calibration import (
+    CONTENT_KINDS,
+    DEFAULT_JITTER,
+    DEFAULT_MIN_EXCESS,
+    Threshold,
+    choose_edges,
+    popularity_units,
+    synchrony_tests,
+    synchrony_units,
+)
+from .messages import collapse_text_traces
 from .clustering import combine_edges, describe_clusters, leiden_membership
 from .engine import (
     DEFAULT_HUB_CAP,
@@ -43,7 +54,8 @@ _LIST = pa.list_(pa.string())
 EDGES_SCHEMA = pa.schema([
     ("account_a", pa.string()), ("account_b", pa.string()), ("kind", pa.string()), ("n_shared", pa.int64()),
     ("n_occasions", pa.int64()), ("n_coactions", pa.int64()), ("weight", pa.float64()), ("min_gap_s", pa.float64()), ("median_gap_s", pa.float64()),
-    ("first_at", _TS), ("last_at", _TS), ("threshold", pa.int64()), ("strength", pa.float64()), ("kinds", _LIST),
+    ("first_at", _TS), ("last_at", _TS), ("units", pa.int64()), ("hits", pa.int64()), ("expected", pa.float64()),
+    ("p_value", pa.float64()), ("excess", pa.float64()), ("strength", pa.float64()), ("kinds", _LIST),
     ("cluster_id", pa.string()),
 ])
 CLUSTERS_SCHEMA = pa.schema([
@@ -56,8 +68,9 @@ MEMBERS_SCHEMA = pa.schema([
 ])
 CALIBRATION_SCHEMA = pa.schema([
     ("kind", pa.string()), ("window_s", pa.int64()), ("threshold", pa.int64()), ("n_edges", pa.int64()),
-    ("expected_chance_edges", pa.float64()), ("chance_share", pa.float64()), ("pairs_any", pa.int64()),
-    ("window_source", pa.string()), ("permutations", pa.int64()), ("calibrated", pa.bool_()), ("hub_keys", pa.int64()),
+    ("expected_chance_edges", pa.float64()), ("chance_share", pa.float64()), ("jitter_s", pa.float64()),
+    ("p_cutoff", pa.float64()), ("min_excess", pa.float64()), ("n_candidates", pa.int64()), ("pairs_any", pa.int64()),
+    ("window_source", pa.string()), ("hub_keys", pa.int64()),
 ])
 HUBS_SCHEMA = pa.schema([
     ("kind", pa.string()), ("key", pa.int64()), ("key_text", pa.string()), ("n_accounts", pa.int64()), ("n_posts", pa.int64()),
@@ -142,10 +155,9 @@ def find_coordination(
     window_p: float = 0.5,
     hub_cap: int = DEFAULT_HUB_CAP,
     min_occasions: int = 2,
-    max_chance_share: float = 0.05,
-    permutations: int = 1,
-    stratum_s: int = DEFAULT_STRATUM,
-    stratum_posts: int = DEFAULT_STRATUM_POSTS,
+    max_chance_share: float = 0.01,
+    min_excess: float = DEFAULT_MIN_EXCESS,
+    jitter: float = DEFAULT_JITTER,
     resolution: float = 1.0,
     min_cluster_size: int = 3,
     samples_per_edge: int = 5,
@@ -160,6 +172,9 @@ def find_coordination(
     parameters are those of the ``coordination`` detector (see ``docs/coordination.md``)."""
     say = progress or (lambda msg: None)
     traces = traces.filter(traces.kind.isin(list(kinds)))
+    if "text" in kinds:
+        say("coordination: grouping near-duplicate texts into messages")
+        traces = collapse_text_traces(traces).cache()
     say("coordination: indexing accounts and keys")
     stats = key_stats(traces).cache()
     index = account_index(traces).cache()
@@ -172,29 +187,45 @@ def find_coordination(
         say("coordination: joining co-actions")
         items = pair_items(coaction_rows(tr, windows, origin)).cache()
         pairs = pair_stats(items).cache()
-        observed = occasion_histogram(pairs)
-        null = None
-        if permutations > 0:
-            population = traces.select("post_id", "at")  # every post, not only those on shareable keys
-            null = null_histogram(tr, windows, permutations=permutations, seed=seed, stratum_s=stratum_s,
-                                  stratum_posts=stratum_posts, posts=population, origin=origin, progress=say)
-        thresholds = {
-            k: choose_threshold(k, windows[k], observed, null, min_occasions=min_occasions, max_chance_share=max_chance_share)
-            for k in kinds
-        }
-        cut = ibis.memtable(pd.DataFrame({"kind": list(thresholds), "threshold": [t.threshold for t in thresholds.values()]}))
-        kept = pairs.join(cut, "kind").filter(lambda t: t.n_occasions >= t.threshold).cache()
+        pairs_any = pairs.group_by("kind").aggregate(n=pairs.count()).to_pandas()
+        pairs_any = dict(zip(pairs_any["kind"], pairs_any["n"]))
+        candidates = pairs.filter(pairs.n_occasions >= min_occasions).cache()
+        say("coordination: testing pairs against chance")
+        jitters = {k: float(jitter) * windows[k] for k in kinds}
+        timing = candidates.filter(~candidates.kind.isin(CONTENT_KINDS))
+        units = synchrony_units(tr, timing.select("kind", "a", "b"), windows, jitters, origin)
+        frames = [timing.join(units, ["kind", "a", "b"]).to_pandas()]
+        if any(k in CONTENT_KINDS for k in kinds):
+            content = candidates.filter(candidates.kind.isin(CONTENT_KINDS))
+            indexed_all = traces.join(index, "account_id").select("kind", "aid", "key")
+            frames.append(content.join(popularity_units(indexed_all, stats, content), ["kind", "a", "b"]).to_pandas())
+        tests = synchrony_tests(pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[0])
+        thresholds: dict[str, Threshold] = {}
+        keep_rows = []
+        for k in kinds:
+            t = tests[tests["kind"] == k]
+            keep, thresholds[k] = choose_edges(k, windows[k], jitters[k], t, pairs_any=int(pairs_any.get(k, 0)),
+                                               min_occasions=min_occasions, max_chance_share=max_chance_share,
+                                               min_excess=min_excess)
+            keep_rows.append(t[keep])
+        edges = pd.concat(keep_rows, ignore_index=True) if keep_rows else tests.iloc[0:0]
+        # how far each edge's p-value is below the chance level, in orders of magnitude of it
+        # (1 = at max_chance_share, 2 = its square): the edge's strength for scores and grades
+        log_p = np.log(np.clip(edges["p_value"].to_numpy(dtype=float), 1e-300, 1.0))
+        edges["strength"] = np.maximum(log_p / np.log(min(max(max_chance_share, 1e-12), 0.5)), 1.0) if len(edges) else []
+        kept = ibis.memtable(edges[["kind", "a", "b"]].astype({"a": "int64", "b": "int64"}))
         say("coordination: weighting calibrated edges")
-        kept_items = items.semi_join(kept.select("kind", "a", "b"), ["kind", "a", "b"])
+        kept_items = items.semi_join(kept, ["kind", "a", "b"]).cache()
         indexed = traces.join(index, "account_id").select("kind", "aid", "key")
-        weights, norms = tfidf_vectors(indexed)
-        edges = (
-            kept.join(edge_gaps(kept_items), ["kind", "a", "b"])
-            .join(edge_weights(kept_items, weights, norms), ["kind", "a", "b"], how="left")
-            .to_pandas()
-        )
+        accounts = kept_items.select(aid="a").union(kept_items.select(aid="b")).distinct()
+        # cached: DuckDB plans the whole weighting as one query badly (20x slower)
+        weights, norms = (x.cache() for x in tfidf_vectors(indexed, accounts))
+        extra = edge_gaps(kept_items).join(edge_weights(kept_items, weights, norms), ["kind", "a", "b"], how="left")
+        extra = extra.select("kind", "a", "b", "median_gap_s", "weight").to_pandas()
+        for t in (kept_items, weights, norms):
+            t.release()
+        edges = edges.merge(extra, on=["kind", "a", "b"], how="left")
         edges["weight"] = edges["weight"].fillna(0.0)
-        edges["strength"] = edges["n_occasions"] / edges["threshold"].clip(lower=1)
 
         say("coordination: clustering")
         combined = combine_edges(edges)
@@ -207,12 +238,12 @@ def find_coordination(
         name_of = dict(zip(names["aid"].astype("int64"), names["account_id"]))
         samples = pd.DataFrame(columns=["kind", "a", "b", "key", "post_a", "post_b", "at_a", "at_b", "gap_s", "key_text"])
         if len(edges):
-            s = sample_coactions(tr, kept.select("kind", "a", "b"), windows, origin=origin, per_edge=samples_per_edge)
+            s = sample_coactions(tr, kept, windows, origin=origin, per_edge=samples_per_edge)
             s = s.join(stats.select("kind", "key", "key_text"), ["kind", "key"])
             samples = _label_texts(s.to_pandas(), posts)
         top_targets = _top_targets(samples, cluster_of)
     finally:
-        for t in ("stats", "index", "tr", "items", "pairs", "kept"):
+        for t in ("traces", "stats", "index", "tr", "items", "pairs", "candidates"):
             obj = locals().get(t)
             if obj is not None and hasattr(obj, "release"):
                 try:
@@ -229,14 +260,15 @@ def find_coordination(
             "See table coordination_hubs."
         )
     for k, th in thresholds.items():
-        if th.pairs_any and not th.n_edges and th.calibrated:
-            notes.append(f"{k}: no pair of accounts beat chance (largest co-action counts are within what time-shuffled data produces).")
+        if th.n_candidates and not th.n_edges:
+            notes.append(f"{k}: {th.n_candidates:,} pair(s) co-acted {min_occasions}+ times, none more synchronously than chance explains.")
     hub_counts = pd.Series(hubs.column("kind").to_pylist()).value_counts().to_dict() if n_hubs else {}
     calibration = pa.Table.from_pylist([
         {"kind": k, "window_s": int(t.window_s), "threshold": int(t.threshold), "n_edges": int(t.n_edges),
          "expected_chance_edges": float(t.expected_chance_edges), "chance_share": float(t.chance_share),
-         "pairs_any": int(t.pairs_any), "window_source": window_source[k], "permutations": int(permutations),
-         "calibrated": bool(t.calibrated), "hub_keys": int(hub_counts.get(k, 0))}
+         "jitter_s": float(t.jitter_s), "p_cutoff": float(t.p_cutoff), "min_excess": float(t.min_excess),
+         "n_candidates": int(t.n_candidates), "pairs_any": int(t.pairs_any), "window_source": window_source[k],
+         "hub_keys": int(hub_counts.get(k, 0))}
         for k, t in thresholds.items()
     ], schema=CALIBRATION_SCHEMA)
     return CoordinationResult(
@@ -297,7 +329,7 @@ def _edges_table(edges: pd.DataFrame, combined: pd.DataFrame, name_of, cluster_o
         return ca if ca is not None and ca == cb else None
 
     per_kind = edges.assign(kinds=edges["kind"].map(lambda k: [k]))
-    comb = combined.assign(kind="combined", threshold=0)
+    comb = combined.assign(kind="combined")
     rows = pd.concat([per_kind, comb], ignore_index=True)
     return pa.table({
         "account_a": [name_of[int(a)] for a in rows["a"]],
@@ -311,7 +343,11 @@ def _edges_table(edges: pd.DataFrame, combined: pd.DataFrame, name_of, cluster_o
         "median_gap_s": pa.array(rows["median_gap_s"].astype("float64")),
         "first_at": _ts(rows["first_at"]),
         "last_at": _ts(rows["last_at"]),
-        "threshold": pa.array(rows["threshold"].astype("int64")),
+        "units": pa.array(rows["units"].astype("int64")),
+        "hits": pa.array(rows["hits"].astype("int64")),
+        "expected": pa.array(rows["expected"].astype("float64")),
+        "p_value": pa.array(rows["p_value"].astype("float64")),
+        "excess": pa.array(rows["excess"].astype("float64")),
         "strength": pa.array(rows["strength"].astype("float64")),
         "kinds": pa.array(rows["kinds"].tolist(), type=_LIST),
         "cluster_id": pa.array([cluster(a, b) for a, b in zip(rows["a"], rows["b"])], type=pa.string()),

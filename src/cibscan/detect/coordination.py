@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..coordination import find_coordination
-from ..coordination.calibration import DEFAULT_STRATUM, DEFAULT_STRATUM_POSTS
+from ..coordination.calibration import DEFAULT_JITTER, DEFAULT_MIN_EXCESS
 from ..coordination.engine import DEFAULT_HUB_CAP
 from ..coordination.evidence import ACTION_LABELS, cluster_evidence_items
 from ..findings import Finding, Findings
@@ -45,11 +45,10 @@ class Coordination(Detector):
         "window_q": Param(0.1, "For 'auto' windows: share of quickest-spreading keys used (CooRnet q).", float, low=0.0, high=1.0),
         "window_p": Param(0.5, "For 'auto' windows: share of a key's uses to reach, and the quantile taken (CooRnet p).", float, low=0.0, high=1.0),
         "hub_cap": Param(DEFAULT_HUB_CAP, "Drop keys used by more than this many accounts (0: keep all). Dropped keys are listed in coordination_hubs.", int, low=0),
-        "min_occasions": Param(2, "Smallest threshold on co-action occasions per pair (distinct target x window; CooRTweet's minimum repetition); calibration may raise it.", int, low=1),
-        "max_chance_share": Param(0.05, "Largest expected share of chance edges above a kind's threshold.", float, low=0.0, high=1.0),
-        "permutations": Param(1, "Time-shuffled copies of the data used to estimate chance edges (0: no calibration, threshold = min_occasions).", int, low=0, high=20),
-        "stratum_s": Param(DEFAULT_STRATUM, "Times are shuffled within strata of at least this many seconds (keeps busy hours busy).", int, low=60),
-        "stratum_posts": Param(DEFAULT_STRATUM_POSTS, "... and at least this many posts (consecutive strata are merged until they hold as many).", int, low=1),
+        "min_occasions": Param(2, "Pairs are tested when they co-acted on at least this many occasions (distinct target x window; CooRTweet's minimum repetition).", int, low=1),
+        "max_chance_share": Param(0.01, "Largest expected share of chance edges among a kind's edges (Benjamini-Hochberg level of the synchrony test).", float, low=0.0, high=1.0),
+        "min_excess": Param(DEFAULT_MIN_EXCESS, "Smallest share of a pair's shared targets on which it was synchronous beyond chance (Cohen's kappa; 1 = always together).", float, low=0.0, high=1.0),
+        "jitter": Param(DEFAULT_JITTER, "The null model moves every post by a random offset within this many windows: synchrony finer than that is what the test looks for.", float, low=1.0, high=1000.0),
         "resolution": Param(1.0, "Leiden modularity resolution (higher: smaller clusters).", float, low=0.0),
         "min_cluster_size": Param(3, "Smallest cluster reported as a finding (edges of smaller groups stay in coordination_edges).", int, low=2),
         "samples_per_edge": Param(5, "Co-actions kept as evidence per edge (quickest first).", int, low=1, high=1000),
@@ -68,7 +67,7 @@ class Coordination(Detector):
         res = find_coordination(
             traces, kinds=kinds, window=p["window"], window_q=p["window_q"], window_p=p["window_p"],
             hub_cap=p["hub_cap"], min_occasions=p["min_occasions"], max_chance_share=p["max_chance_share"],
-            permutations=p["permutations"], stratum_s=p["stratum_s"], stratum_posts=p["stratum_posts"], resolution=p["resolution"],
+            min_excess=p["min_excess"], jitter=p["jitter"], resolution=p["resolution"],
             min_cluster_size=p["min_cluster_size"], samples_per_edge=p["samples_per_edge"], seed=p["seed"],
             posts=ws.table("posts"), progress=self._progress,
         )
@@ -95,15 +94,16 @@ def _cluster_findings(name: str, p: dict, res) -> list[Finding]:
         window = f" within {main.window_s} s" if main else ""
         title = f"Cluster {cid}: {c['size']} accounts acting together ({', '.join(labels)})"
         summary = (
-            f"{c['size']} accounts form a cluster of {c['n_edges']} pair(s) that each beat the calibrated chance "
-            f"threshold{window}; bound by {', '.join(labels)}; median gap {c['median_gap_s']:.0f} s; density {c['density']:.2f}; "
+            f"{c['size']} accounts form a cluster of {c['n_edges']} pair(s), each far more often synchronous{window} than "
+            f"chance explains; bound by {', '.join(labels)}; median gap {c['median_gap_s']:.0f} s; density {c['density']:.2f}; "
             f"active {_fmt(c['start'])} to {_fmt(c['end'])} UTC."
         )
         metrics = {
             "size": c["size"], "n_edges": c["n_edges"], "kinds": kinds, "density": c["density"], "strength": c["strength"],
             "signals": c["signals"], "median_gap_s": c["median_gap_s"], "start": c["start"], "end": c["end"],
             "top_targets": list(c["top_targets"]),
-            "thresholds": {k: {"window_s": t.window_s, "threshold": t.threshold, "chance_share": t.chance_share}
+            "thresholds": {k: {"window_s": t.window_s, "jitter_s": t.jitter_s, "p_cutoff": t.p_cutoff,
+                               "chance_share": t.chance_share, "min_excess": t.min_excess}
                            for k, t in res.thresholds.items() if k in kinds},
         }
         items.append(Finding(
