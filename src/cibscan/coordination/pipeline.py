@@ -162,6 +162,8 @@ def find_coordination(
     min_cluster_size: int = 3,
     samples_per_edge: int = 5,
     seed: int = 0,
+    text_min_bands: int = 2,
+    text_min_occasions: int = 3,
     posts: ibis.Table | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CoordinationResult:
@@ -174,7 +176,7 @@ def find_coordination(
     traces = traces.filter(traces.kind.isin(list(kinds)))
     if "text" in kinds:
         say("coordination: grouping near-duplicate texts into messages")
-        traces = collapse_text_traces(traces).cache()
+        traces = collapse_text_traces(traces, min_shared_bands=text_min_bands).cache()
     say("coordination: indexing accounts and keys")
     stats = key_stats(traces).cache()
     index = account_index(traces).cache()
@@ -189,7 +191,8 @@ def find_coordination(
         pairs = pair_stats(items).cache()
         pairs_any = pairs.group_by("kind").aggregate(n=pairs.count()).to_pandas()
         pairs_any = dict(zip(pairs_any["kind"], pairs_any["n"]))
-        candidates = pairs.filter(pairs.n_occasions >= min_occasions).cache()
+        floor = ibis.ifelse(pairs.kind == "text", text_min_occasions, min_occasions)
+        candidates = pairs.filter(pairs.n_occasions >= floor).cache()
         say("coordination: testing pairs against chance")
         jitters = {k: float(jitter) * windows[k] for k in kinds}
         timing = candidates.filter(~candidates.kind.isin(CONTENT_KINDS))
@@ -205,7 +208,8 @@ def find_coordination(
         for k in kinds:
             t = tests[tests["kind"] == k]
             keep, thresholds[k] = choose_edges(k, windows[k], jitters[k], t, pairs_any=int(pairs_any.get(k, 0)),
-                                               min_occasions=min_occasions, max_chance_share=max_chance_share,
+                                               min_occasions=text_min_occasions if k == "text" else min_occasions,
+                                               max_chance_share=max_chance_share,
                                                min_excess=min_excess)
             keep_rows.append(t[keep])
         edges = pd.concat(keep_rows, ignore_index=True) if keep_rows else tests.iloc[0:0]
@@ -261,7 +265,7 @@ def find_coordination(
         )
     for k, th in thresholds.items():
         if th.n_candidates and not th.n_edges:
-            notes.append(f"{k}: {th.n_candidates:,} pair(s) co-acted {min_occasions}+ times, none more synchronously than chance explains.")
+            notes.append(f"{k}: {th.n_candidates:,} pair(s) co-acted {th.threshold}+ times, none beyond what chance explains.")
     hub_counts = pd.Series(hubs.column("kind").to_pylist()).value_counts().to_dict() if n_hubs else {}
     calibration = pa.Table.from_pylist([
         {"kind": k, "window_s": int(t.window_s), "threshold": int(t.threshold), "n_edges": int(t.n_edges),
