@@ -59,7 +59,7 @@ class Coordination(Detector):
         "text_min_chars": Param(DEFAULT_MIN_CHARS, "Texts shorter than this after normalisation get no text traces.", int, low=5),
         "text_min_occasions": Param(3, "min_occasions for text: pairs are tested when they posted at least this many messages in common (two shared memes are common among organic accounts).", int, low=1),
         "text_min_bands": Param(DEFAULT_MIN_SHARED_BANDS, "Two texts are one message when they share at least this many LSH band keys.", int, low=1, high=64),
-        "seed": Param(0, "Seed of the shuffles, the text hashes and Leiden (same seed, same result).", int),
+        "seed": Param(0, "Seed of the text hash functions and of Leiden (same seed, same result).", int),
     }
 
     def _detect(self, ws, p) -> Findings:
