@@ -49,7 +49,7 @@ __all__ = ["DEFAULT_JITTER", "DEFAULT_MIN_EXCESS", "CONTENT_KINDS", "Threshold",
 #: jitter of the null model as a multiple of the kind's window
 DEFAULT_JITTER = 5.0
 #: smallest share of a pair's units synchronous beyond chance (Cohen's kappa)
-DEFAULT_MIN_EXCESS = 0.5
+DEFAULT_MIN_EXCESS = 0.7
 #: kinds whose signal is *what* is shared rather than *when*: tested with the popularity null
 CONTENT_KINDS = ("text",)
 

@@ -163,7 +163,7 @@ def find_coordination(
     samples_per_edge: int = 5,
     seed: int = 0,
     text_min_bands: int = 2,
-    text_min_occasions: int = 3,
+    text_min_occasions: int = 4,
     posts: ibis.Table | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CoordinationResult:

@@ -57,7 +57,7 @@ class Coordination(Detector):
         "text_bands": Param(DEFAULT_BANDS, "MinHash-LSH bands for text traces.", int, low=1, high=64),
         "text_rows": Param(DEFAULT_ROWS, "MinHash values per band for text traces.", int, low=1, high=16),
         "text_min_chars": Param(DEFAULT_MIN_CHARS, "Texts shorter than this after normalisation get no text traces.", int, low=5),
-        "text_min_occasions": Param(3, "min_occasions for text: pairs are tested when they posted at least this many messages in common (two shared memes are common among organic accounts).", int, low=1),
+        "text_min_occasions": Param(4, "min_occasions for text: pairs are tested when they posted at least this many messages in common (organic meme posters often share two or three).", int, low=1),
         "text_min_bands": Param(DEFAULT_MIN_SHARED_BANDS, "Two texts are one message when they share at least this many LSH band keys.", int, low=1, high=64),
         "seed": Param(0, "Seed of the text hash functions and of Leiden (same seed, same result).", int),
     }
