@@ -41,6 +41,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import pyarrow as pa
 
+from .engines.portable import hash64
 from .errors import ParameterError
 from .text import DEFAULT_BANDS, DEFAULT_MIN_CHARS, DEFAULT_ROWS, DEFAULT_SHINGLE, text_sketch_udf
 
@@ -151,7 +152,7 @@ def _conform(t: ibis.Table) -> ibis.Table:
 def _with_key(t: ibis.Table, kind: str) -> ibis.Table:
     """Finish a per-kind trace table: constant kind, int64 key from kind + key_text."""
     k = ibis.literal(kind)
-    key = (k + ibis.literal("\x1f") + t.key_text).hash()
+    key = hash64(k + ibis.literal("\x1f") + t.key_text)  # same value on every engine
     return _conform(t.select("account_id", "post_id", kind=k, key=key, key_text=t.key_text, at=t.at, item=key))
 
 

@@ -99,6 +99,8 @@ class Workspace:
         if threads:
             self.raw.execute(f"SET threads = {int(threads)}")
         self.raw.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bar on stdout for long queries: the library never prints
+        self.raw.execute("SET enable_progress_bar = false")
         if not read_only:
             for name, cols in TABLES.items():
                 self.raw.execute(_ddl(name, cols))
@@ -216,11 +218,18 @@ class Workspace:
         n_posts = n_staged_posts = n_accounts = n_rejects = 0
         if (src := scan("posts")) is not None:
             n_staged_posts = con.execute(f"SELECT count(*) FROM {src}").fetchall()[0][0]
-            firsts = f"SELECT * FROM (SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {src}) WHERE _rn = 1"
+            # Ids repeated within the file, found by a grouping (which spills to disk) rather
+            # than a window over every row (which does not: 10M posts ran out of 1 GB).
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _repeated AS SELECT platform, post_id FROM {src} GROUP BY platform, post_id HAVING count(*) > 1")
+            once = f"SELECT {post_cols} FROM {src} s WHERE NOT EXISTS (SELECT 1 FROM _repeated r WHERE r.platform = s.platform AND r.post_id = s.post_id)"
+            repeated = f"(SELECT s.* FROM {src} s SEMI JOIN _repeated r ON r.platform = s.platform AND r.post_id = s.post_id)"
+            first = f"SELECT {post_cols} FROM (SELECT *, row_number() OVER (PARTITION BY platform, post_id ORDER BY _seq) AS _rn FROM {repeated}) WHERE _rn = 1"
+            rows = f"{once} UNION ALL {_merged_posts_sql(repeated) if merge_posts else first}"
             n_posts = _affected(con.execute(
-                f"""INSERT INTO posts SELECT {post_cols} FROM ({_merged_posts_sql(src) if merge_posts else firsts}) s
+                f"""INSERT INTO posts SELECT {post_cols} FROM ({rows}) s
                     WHERE NOT EXISTS (SELECT 1 FROM posts p WHERE p.platform = s.platform AND p.post_id = s.post_id)"""
             ))
+            con.execute("DROP TABLE _repeated")
         if (src := scan("accounts")) is not None:
             keys = ("platform", "account_id")
             # Per account: the last non-empty value of each field within this file.
@@ -247,6 +256,72 @@ class Workspace:
              datetime.now(timezone.utc).replace(tzinfo=None), n_posts, n_accounts, n_rejects, dups],
         )
         return CommitCounts(n_posts, n_accounts, n_rejects, dups)
+
+    # -- image hashes (owner: impersonation) ---------------------------------------------
+    def add_image_hashes(self, rows: pa.Table, rejects: list[dict], *, kind: str, path: str, sha256: str) -> dict[str, int]:
+        """Store hashed image files (``cibscan.images.IMAGE_HASHES_SCHEMA`` rows keyed by file
+        stem) in one transaction: the table ``image_hashes`` (a file hashed again replaces its
+        row), ``accounts.avatar_hash`` (``pdq:<hex>``) for avatars, ``posts.media_hashes`` for
+        media (a post matches when its id, or the stem of one of its ``media_urls``, is the
+        file stem), a ``sources`` row (format ``images``) and ``rejects`` for unreadable files.
+
+        ``kind``: ``avatar``, ``media``, or ``auto`` (an avatar when the stem is an account id).
+        Returns counts: ``avatars`` (accounts updated), ``media_posts`` (posts updated),
+        ``unmatched`` (hashed files that matched nothing).
+        """
+        self._check_writable()
+        con = self.raw
+        choose = {"avatar": "'avatar'", "media": "'media'"}.get(
+            kind, "CASE WHEN n.id IN (SELECT account_id FROM accounts) THEN 'avatar' ELSE 'media' END")
+        con.execute(
+            "CREATE TABLE IF NOT EXISTS image_hashes (id VARCHAR, kind VARCHAR, file VARCHAR, pdq VARCHAR, "
+            "pdq_quality BIGINT, pdq_dihedral VARCHAR[], phash VARCHAR)"
+        )
+        con.register("_new_images", rows)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            source_id = self.next_source_id()
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _imgs AS SELECT n.* EXCLUDE (kind), {choose} AS kind FROM _new_images n")
+            con.execute("DELETE FROM image_hashes WHERE (id, kind) IN (SELECT (id, kind) FROM _imgs)")
+            con.execute("INSERT INTO image_hashes SELECT id, kind, file, pdq, pdq_quality, pdq_dihedral, phash FROM _imgs")
+            avatars = _affected(con.execute(
+                "UPDATE accounts SET avatar_hash = 'pdq:' || i.pdq FROM _imgs i WHERE i.kind = 'avatar' AND accounts.account_id = i.id"))
+            con.execute(
+                r"""CREATE OR REPLACE TEMP TABLE _media_map AS
+                    WITH keys AS (
+                      SELECT platform, post_id, post_id AS stem FROM posts
+                      UNION
+                      SELECT platform, post_id,
+                             regexp_extract(unnest(media_urls), '([^/?#]+?)(\.[A-Za-z0-9]{1,5})?([?#].*)?$', 1) AS stem
+                      FROM posts WHERE len(media_urls) > 0
+                    )
+                    SELECT k.platform, k.post_id, list_sort(list_distinct(list('pdq:' || i.pdq))) AS h, list(DISTINCT i.id) AS ids
+                    FROM keys k JOIN _imgs i ON i.kind = 'media' AND i.id = k.stem
+                    GROUP BY k.platform, k.post_id"""
+            )
+            media_posts = _affected(con.execute(
+                "UPDATE posts SET media_hashes = list_sort(list_distinct(list_concat(posts.media_hashes, m.h))) "
+                "FROM _media_map m WHERE posts.platform = m.platform AND posts.post_id = m.post_id"))
+            unmatched = con.execute(
+                """SELECT count(*) FROM _imgs i WHERE
+                     (i.kind = 'avatar' AND i.id NOT IN (SELECT account_id FROM accounts))
+                  OR (i.kind = 'media' AND i.id NOT IN (SELECT unnest(ids) FROM _media_map))"""
+            ).fetchall()[0][0]
+            for r in rejects:
+                con.execute("INSERT INTO rejects VALUES (?, ?, ?, ?, ?, ?)",
+                            [source_id, path, f"file {r['file']}", r["reason"], r["detail"], r["file"]])
+            con.execute(
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [source_id, path, sha256, 0, "images", datetime.now(timezone.utc).replace(tzinfo=None), 0, 0, len(rejects), 0],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        finally:
+            con.unregister("_new_images")
+            con.execute("DROP TABLE IF EXISTS _imgs; DROP TABLE IF EXISTS _media_map")
+        return {"avatars": avatars, "media_posts": media_posts, "unmatched": int(unmatched)}
 
     # -- summary -------------------------------------------------------------------------
     def info(self) -> dict[str, Any]:
@@ -293,24 +368,27 @@ class Workspace:
 
 
 def _merged_posts_sql(src: str) -> str:
-    """One row per (platform, post_id) of the staged rows: each scalar from the first row that
-    has it, each list the concatenation of the rows' lists in file order, repeats dropped
-    (DuckDB's list_distinct does not keep order, hence the position filter)."""
+    """One row per (platform, post_id) of staged rows whose ids repeat: each scalar from the
+    first row that has it, each list the concatenation of the rows' lists in file order,
+    repeats dropped.
+
+    A post's rows are gathered as one list of structs sorted by ``_seq`` (much faster in
+    DuckDB than ordered list aggregates), and repeats are dropped with a position filter
+    (``list_distinct`` does not keep order)."""
     keys = ("platform", "post_id")
-    lists = [c.name for c in POSTS if pa.types.is_list(c.type)]
-    aggs = []
-    for c in POSTS:
-        if c.name in keys:
-            continue
-        if c.name in lists:
-            aggs.append(f'flatten(list("{c.name}" ORDER BY _seq)) AS "{c.name}"')
+    cols = [c for c in POSTS if c.name not in keys]
+    struct = "{" + ", ".join(["'_seq': _seq"] + [f"'{c.name}': \"{c.name}\"" for c in cols]) + "}"
+    merged = []
+    for c in cols:
+        values = f"list_transform(_rows, lambda r: r.\"{c.name}\")"
+        if pa.types.is_list(c.type):
+            merged.append(f'list_filter(flatten({values}), lambda x, i: list_position(flatten({values}), x) = i) AS "{c.name}"')
         else:
-            aggs.append(f'coalesce(arg_min("{c.name}", _seq) FILTER (WHERE "{c.name}" IS NOT NULL), arg_min("{c.name}", _seq)) AS "{c.name}"')
-    outer = ", ".join(
-        f'list_filter("{c.name}", lambda x, i: list_position("{c.name}", x) = i) AS "{c.name}"' if c.name in lists else f'"{c.name}"'
-        for c in POSTS
-    )
-    return f"SELECT {outer} FROM (SELECT platform, post_id, {', '.join(aggs)} FROM {src} GROUP BY platform, post_id)"
+            merged.append(f'coalesce(list_filter({values}, lambda v: v IS NOT NULL)[1], _rows[1]."{c.name}") AS "{c.name}"')
+    names = ", ".join(f'"{c.name}"' for c in POSTS)
+    return f"""SELECT {names} FROM (
+          SELECT platform, post_id, {", ".join(merged)}
+          FROM (SELECT platform, post_id, list_sort(list({struct})) AS _rows FROM {src} GROUP BY platform, post_id))"""
 
 
 def _quote(s: str) -> str:
@@ -330,6 +408,17 @@ def _check_size(value: str) -> str:
     return str(value).strip()
 
 
-def open_workspace(path: str, **kwargs) -> Workspace:
-    """Open (or create) the workspace at ``path``; see ``Workspace`` for options."""
-    return Workspace(path, **kwargs)
+def open_workspace(path: str, engine: str | None = None, **kwargs) -> Workspace:
+    """Open (or create) the workspace at ``path``; see ``Workspace`` for options.
+
+    ``path`` is a DuckDB file (the default), or a folder of Parquet tables: an existing folder,
+    a path ending in ``/``, or any path with ``engine="spark"`` (then ``master=``,
+    ``spark_conf=`` apply; see ``cibscan.engines``). ``engine="duckdb"`` on a folder computes
+    with DuckDB on this machine.
+    """
+    p = os.fspath(path)
+    if engine in (None, "duckdb") and not (os.path.isdir(p) or p.endswith(("/", os.sep))):
+        return Workspace(p, **kwargs)
+    from .engines import ParquetWorkspace
+
+    return ParquetWorkspace(p, engine=engine or "duckdb", **kwargs)

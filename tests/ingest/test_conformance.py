@@ -36,7 +36,7 @@ from cibscan.ingest.staging import StagingWriter
 SAMPLES = Path(__file__).parent / "samples"
 _SIDE_FILES = (".options.json", ".expect.json")
 #: what a reject position may look like
-POSITION = re.compile(r"^(line \d+|row \d+|record \d+|[\w.]+\[\d+\]|after unit \d+|end of file)$")
+POSITION = re.compile(r"^(line \d+|row \d+|record \d+|[\w.]+\[\d+\]|after unit \d+|end of file)( [\w.\[\]]+)*$")
 
 
 def sample_path(adapter) -> Path:
@@ -279,3 +279,11 @@ def test_mutated_file_ingests_completely(adapter, data, tmp_path_factory):
             assert ws.count("rejects") == r.rejects
             assert ws.count("posts") == r.posts
             assert all(POSITION.match(p) for p in ws.to_pandas("rejects").position)
+
+
+
+@pytest.mark.parametrize("adapter", ADAPTERS, ids=ids)
+def test_every_format_is_documented(adapter):
+    doc = Path(__file__).resolve().parents[2] / "docs" / "formats" / f"{adapter.name}.md"
+    assert doc.exists(), f"format {adapter.name!r} has no docs/formats/{adapter.name}.md"
+    assert adapter.name in doc.read_text(encoding="utf-8").splitlines()[0]

@@ -35,7 +35,7 @@ def _snapshot(path: str) -> tuple:
     with cibscan.open_workspace(path, read_only=True) as ws:
         return (
             ws.count("posts"), ws.count("accounts"), ws.count("rejects"), ws.count("sources"),
-            ws.raw.execute("SELECT coalesce(sum(hash(platform, post_id)), 0) FROM posts").fetchall()[0][0],
+            hash(frozenset(ws.table("posts").post_id.execute())),
         )
 
 

@@ -15,6 +15,8 @@ from .app import app, console_err
 from . import formats as _formats  # noqa: F401,E402
 from . import info as _info  # noqa: F401,E402
 from . import ingest as _ingest  # noqa: F401,E402
+from . import report as _report  # noqa: F401,E402
+from . import run as _run  # noqa: F401,E402
 from . import simulate as _simulate  # noqa: F401,E402
 from . import demo as _demo  # noqa: F401,E402
 from . import scan as _scan  # noqa: F401,E402
@@ -41,3 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         sys.exit(code)
     return code
+from . import accounts as _accounts  # noqa: F401,E402
+from . import floods as _floods  # noqa: F401,E402
+from . import personas as _personas  # noqa: F401,E402

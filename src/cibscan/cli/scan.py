@@ -15,6 +15,7 @@ from ..detect import DETECTORS, get_detector, parse_param_overrides, run_scan
 from ..errors import ParameterError, WorkspaceError
 from ..workspace import open_workspace
 from .app import DEFAULT_WORKSPACE, WorkspaceOpt, app, console
+from .app import DEFAULT_ENGINE, EngineOpt, SparkMasterOpt, engine_options
 from .render import safe_text
 
 
@@ -56,6 +57,8 @@ def scan_command(
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Detector parameter detector.name=value (repeatable), e.g. coordination.window=30.")] = None,
     top: Annotated[int, typer.Option("--top", help="Clusters to list.")] = 10,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    engine: EngineOpt = DEFAULT_ENGINE,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """Run the detectors on a workspace, store their findings, tables and evidence in it, and
     print a summary. Parameters are listed in docs (e.g. docs/coordination.md)."""
@@ -69,7 +72,7 @@ def scan_command(
         get_detector(name)(**params.get(name, {})).get_params()
     if not os.path.exists(workspace):
         raise WorkspaceError(f"no workspace at {workspace}: ingest something first (cibscan ingest FILE -w {workspace})")
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace, **engine_options(engine, spark_master)) as ws:
         if ws.count("posts") == 0:
             raise WorkspaceError(f"workspace {workspace} holds no posts: ingest something first (cibscan ingest FILE -w {workspace})")
         t0 = time.perf_counter()

@@ -50,7 +50,7 @@ def simulate_command(
     campaign_scale: Annotated[float, typer.Option("--campaign-scale", help="Multiply every campaign group's size.")] = 1.0,
     avatars: Annotated[bool, typer.Option("--avatars/--no-avatars", help="Write profile pictures to avatars/.")] = True,
     avatar_share: Annotated[float, typer.Option("--avatar-share", help="Share of ordinary accounts with a picture of their own.")] = 0.08,
-    max_avatars: Annotated[int, typer.Option("--max-avatars", help="Cap on ordinary accounts' pictures.")] = 20_000,
+    max_avatars: Annotated[int, typer.Option("--max-avatars", help="Cap on ordinary accounts' pictures.")] = 10_000,
     time_precision: Annotated[str, typer.Option("--time-precision", help="tweet_time precision: second, or minute as in official archives.")] = "second",
 ) -> None:
     """Simulate organic traffic with planted campaigns and write it as an X/Twitter IO archive,

@@ -33,7 +33,10 @@ def combine_edges(edges: pd.DataFrame) -> pd.DataFrame:
     (strongest first)."""
     if edges.empty:
         return edges.assign(kinds=pd.Series(dtype=object)).iloc[0:0]
-    e = edges.sort_values(["a", "b", "strength", "kind"], ascending=[True, True, False, True])
+    # strengths equal to 1e-9 are a tie broken by kind name: a distributed engine sums floats in
+    # another order, and the last bits must not reorder ``kinds`` (Spark/DuckDB parity)
+    e = edges.assign(_order=edges["strength"].round(9))
+    e = e.sort_values(["a", "b", "_order", "kind"], ascending=[True, True, False, True]).drop(columns="_order")
     g = e.groupby(["a", "b"], sort=True)
     out = g.agg(
         n_shared=("n_shared", "sum"),

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ibis
 
+from ..engines.portable import hash64
 from .engine import coaction_rows
 
 __all__ = ["COORTWEET_TIME_WINDOW", "COORTWEET_MIN_PARTICIPATION", "detect_groups", "coshare_pairs", "from_traces"]
@@ -68,7 +69,7 @@ def detect_groups(
     ids = x1.select("account_id").distinct()
     ids = ids.mutate(aid=ibis.row_number().over(order_by=ids.account_id).cast("int64"))
     j = x1.filter(x1.object_id != x1.content_id).join(ids, "account_id")
-    tr = j.select(kind=ibis.literal(_KIND), key=j.object_id.hash(), item=j.object_id.hash(), aid=j.aid,
+    tr = j.select(kind=ibis.literal(_KIND), key=hash64(j.object_id), item=hash64(j.object_id), aid=j.aid,
                   post_id=j.content_id, at=j.timestamp_share, object_id=j.object_id)
     origin = int(tr.at.min().execute() or 0)
     co = coaction_rows(tr.drop("object_id"), {_KIND: int(time_window)}, origin=origin)

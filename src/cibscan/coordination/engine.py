@@ -45,6 +45,8 @@ from collections.abc import Mapping
 import ibis
 import pyarrow as pa
 
+from ..engines.skew import salted_join
+
 __all__ = [
     "DEFAULT_WINDOWS",
     "DEFAULT_HUB_CAP",
@@ -198,7 +200,8 @@ def tfidf_vectors(traces_indexed: ibis.Table, accounts: ibis.Table | None = None
     if accounts is not None:
         t = t.semi_join(accounts, "aid")
     tf = t.group_by(["kind", "aid", "key"]).aggregate(c=t.count())
-    w = tf.join(df, ["kind", "key"]).join(n, "kind")
+    # a hub key has one tf row per account using it: salted, so no task gets all of them
+    w = salted_join(tf, df, ["kind", "key"], salt_from="aid", counts=df, count_column="df").join(n, "kind")
     w = w.select("kind", "aid", "key", w=(1 + w.c.cast("float64").ln()) * (w.n_acc.cast("float64") / w.df).ln())
     norms = w.group_by(["kind", "aid"]).aggregate(norm=(w.w * w.w).sum().sqrt())
     return w, norms

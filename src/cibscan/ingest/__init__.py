@@ -4,7 +4,7 @@
 workspace; see ``cibscan.ingest.base`` for the adapter shape and ``registry`` for the list.
 """
 
-from .base import Account, Adapter, Post, RecordError, Sample
+from .base import Account, Adapter, Part, Post, RecordError, Reject, Sample, make_part
 from .registry import ADAPTERS, adapter_names, detect_adapter, get_adapter
 from .run import FileReport, IngestReport, ingest_file, ingest_paths, ingest_records
 
@@ -12,6 +12,9 @@ __all__ = [
     "ADAPTERS",
     "Account",
     "Adapter",
+    "Part",
+    "Reject",
+    "make_part",
     "FileReport",
     "IngestReport",
     "Post",

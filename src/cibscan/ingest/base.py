@@ -7,6 +7,12 @@ keys are the columns of ``cibscan.schema.POSTS`` / ``ACCOUNTS``. A unit that can
 into records raises ``RecordError`` with a reason in words; the ingest loop (``ingest.run``)
 puts it in ``rejects``, as it does for any other exception an adapter lets escape, so a bad
 record never stops a run and is never silently dropped.
+
+A unit may hold many records of its own (an API response page holds a hundred tweets and their
+authors). Such an adapter yields one ``Part`` per record (built with ``make_part``): each part is
+kept or rejected on its own, with a position inside the unit (``line 3 data[7]``), so one bad
+tweet does not cost the other ninety-nine. ``Reject`` says that one part of a unit is not a
+record (a stream notice, an API error object), with its reason.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar
@@ -29,7 +35,7 @@ from .readers import (
     read_head,
 )
 
-__all__ = ["Adapter", "Post", "Account", "RecordError", "Sample"]
+__all__ = ["Adapter", "Post", "Account", "RecordError", "Sample", "Part", "Reject", "make_part", "describe_error", "raw_text"]
 
 
 class Post(dict):
@@ -46,6 +52,51 @@ class Account(dict):
 
 class RecordError(ValueError):
     """One record cannot be used; the message is the reason stored in ``rejects``."""
+
+
+@dataclass(slots=True)
+class Part:
+    """The records read from one part of a unit, kept or rejected together and apart from the
+    unit's other parts. ``where`` locates the part inside the unit (``data[7]``; ``""`` for the
+    unit itself); ``raw`` is the part's own text, stored if it is rejected (or a function that
+    returns it, so that text is only made for the parts that need it)."""
+
+    where: str
+    raw: str | Callable[[], str]
+    records: list = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Reject:
+    """One part of a unit that is not a record (e.g. a stream notice), and why."""
+
+    where: str
+    raw: str | Callable[[], str]
+    reason: str
+
+
+def raw_text(raw: str | Callable[[], str]) -> str:
+    """The raw text of a part (see ``Part.raw``)."""
+    return raw() if callable(raw) else raw
+
+
+def describe_error(e: BaseException) -> str:
+    """The reason stored in ``rejects`` for an exception raised while parsing a record."""
+    if isinstance(e, RecordError):
+        return str(e) or "unreadable record"
+    return f"unexpected {e.__class__.__name__}: {e}"
+
+
+def make_part(where: str, obj: Any, build: Callable[[Any], Iterable[Post | Account]], raw: str | None = None) -> Part | Reject:
+    """``Part(where, raw, build(obj))``, or a ``Reject`` with the reason when ``build`` fails;
+    ``raw`` defaults to ``obj`` as JSON (made only if the part ends in ``rejects``)."""
+    if raw is None:
+        def raw() -> str:
+            return json.dumps(obj, ensure_ascii=False, default=str)
+    try:
+        return Part(where, raw, list(build(obj)))
+    except Exception as e:  # noqa: BLE001 - any failure rejects this part only
+        return Reject(where, raw, describe_error(e))
 
 
 @dataclass

@@ -28,6 +28,11 @@ MENTION_RE = re.compile(r"(?<![\w@])@(\w{1,50})", re.UNICODE)
 URL_RE = re.compile(r"https?://[^\s<>\"'\u200b]+", re.IGNORECASE)
 
 _ABSENT = {"", "absent", "none", "null", "nan", "n/a"}
+_ABSENT_MAX = max(map(len, _ABSENT))
+# A list literal of plain quoted strings (no escapes), as X/Twitter archives write them: read
+# with a regex, ~10x faster than ast.literal_eval, which stays the fallback for anything else.
+_SIMPLE_LIST = re.compile(r"""\[\s*(?:'[^'\\]*'|"[^"\\]*")(?:\s*,\s*(?:'[^'\\]*'|"[^"\\]*"))*\s*,?\s*\]""")
+_SIMPLE_ITEM = re.compile(r"'([^'\\]*)'" + r'|"([^"\\]*)"')
 _TWITTER_V1_TIME = "%a %b %d %H:%M:%S %z %Y"
 
 
@@ -35,8 +40,8 @@ def clean_str(value: Any) -> str | None:
     """A stripped string, or ``None`` for empty/absent markers."""
     if value is None:
         return None
-    s = str(value).strip()
-    if not s or s.lower() in _ABSENT:
+    s = (value if type(value) is str else str(value)).strip()
+    if not s or len(s) <= _ABSENT_MAX and s.lower() in _ABSENT:
         return None
     return s
 
@@ -125,7 +130,9 @@ def parse_list(value: Any, field: str = "list") -> list[str]:
         s = str(value).strip()
         if not s or s.lower() in _ABSENT or s == "[]":
             return []
-        if s.startswith("["):
+        if s.startswith("[") and _SIMPLE_LIST.fullmatch(s):
+            items = [a or b for a, b in _SIMPLE_ITEM.findall(s)]
+        elif s.startswith("["):
             try:
                 items = ast.literal_eval(s)
             except (ValueError, SyntaxError, MemoryError, RecursionError) as e:

@@ -197,11 +197,9 @@ class IRA538Tweets(Adapter):
         post_type = (clean_str(row.get("post_type")) or "").upper()
         kind, ref, ref_account = "post", None, None
         if post_type == "R" or rt_handle:
-            if text is None:
-                raise RecordError("retweet without text: the original cannot be keyed")
             kind, ref = "repost", content_key(rt_handle, text)
             ref_account = "@" + rt_handle.lower() if rt_handle else None
-            if ref is None:
+            if ref is None:  # no text at all, or only "RT @x:"
                 raise RecordError("retweet without text: the original cannot be keyed")
         body = _uncut(text or "")
         yield Post(

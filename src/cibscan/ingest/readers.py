@@ -253,6 +253,8 @@ def iter_json_array_units(path: str, prefix: str, label: str) -> Iterator[Unit]:
 
     i = -1
     with open_binary(path) as f:
+        if f.read(3) != codecs.BOM_UTF8:  # JSON parsers refuse a UTF-8 BOM; Windows tools write one
+            f.seek(0)
         try:
             for i, item in enumerate(ijson.items(f, prefix, use_float=True)):
                 yield Unit(f"{label}[{i}]", json.dumps(item, ensure_ascii=False, default=str), item)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from ..errors import UnknownFormatError
 from .base import Adapter, Sample
 from .x_io import XIOTweets, XIOUsers
+from .x_v2 import XV2
+from .x_v1 import XV1
+from .bluesky import Bluesky
+from .telegram import Telegram
 from .ira538 import IRA538Authors, IRA538Tweets
 from .table import CooRTweetMultimodal, CooRTweetShares, TableAdapter
 
@@ -17,6 +21,11 @@ __all__ = ["ADAPTERS", "adapter_names", "get_adapter", "detect_adapter"]
 ADAPTERS: list[type[Adapter]] = [
     XIOTweets,
     XIOUsers,
+    # JSON exports (sniffed by the keys of the first JSON value / the document start)
+    XV2,
+    XV1,
+    Bluesky,
+    Telegram,
     IRA538Tweets,
     IRA538Authors,
     CooRTweetShares,

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..schema import ACCOUNTS, POST_KINDS, POSTS, REJECTS, Column, arrow_schema
-from .base import Account, Post, RecordError
+from .base import Account, Part, Post, RecordError, Reject, raw_text
 
 __all__ = ["StagingWriter", "coerce_post", "coerce_account", "reason_key", "SEQ"]
 
@@ -143,8 +143,10 @@ def coerce_account(rec: dict, platform: str) -> dict:
 class StagingWriter:
     """Collects validated rows and writes them as Parquet parts under ``folder``.
 
-    ``units_accepted`` and ``units_rejected`` count the units (raw records) that gave rows and
-    that went to ``rejects``: every unit the ingest loop reads ends in one of the two.
+    ``units_accepted`` and ``units_rejected`` count units (raw records): a unit is accepted
+    when any of its records was kept (a response page with one bad tweet among a hundred is
+    accepted, its bad tweet is a ``rejects`` row), rejected otherwise, so every unit read ends
+    in exactly one of the two.
     """
 
     def __init__(self, folder: str, source_id: int, source: str, platform: str):
@@ -163,9 +165,33 @@ class StagingWriter:
         self.units_rejected = 0
         os.makedirs(folder, exist_ok=True)
 
-    def add_unit_records(self, position: str, raw: str, records: list[Post | Account]) -> None:
+    def add_unit_records(self, position: str, raw: str, records: list) -> None:
         """Add the records parsed from one unit; if any cannot be coerced the unit is rejected
-        whole (its raw text is kept), so a unit is either fully in or fully out."""
+        whole (its raw text is kept), so a unit is either fully in or fully out.
+
+        ``Part`` and ``Reject`` items (see ``cibscan.ingest.base``) are the exception: each part
+        is kept or rejected on its own, at ``<position> <part.where>``; the unit's other
+        records then form one more all-or-nothing group.
+        """
+        parts = [r for r in records if isinstance(r, (Part, Reject))]
+        if not parts:
+            kept = self._add_group(position, raw, records)
+        else:
+            loose = [r for r in records if not isinstance(r, (Part, Reject))]
+            kept = bool(loose) and self._add_group(position, raw, loose)
+            for part in parts:
+                where = f"{position} {part.where}" if part.where else position
+                if isinstance(part, Reject):
+                    self._reject_row(where, part.raw, part.reason)
+                else:
+                    kept = self._add_group(where, part.raw, part.records) or kept
+        if kept:
+            self.units_accepted += 1
+        else:
+            self.units_rejected += 1
+
+    def _add_group(self, position: str, raw: str, records: list[Post | Account]) -> bool:
+        """Stage one all-or-nothing group of records; ``False`` when it went to ``rejects``."""
         rows: list[tuple[str, dict]] = []
         try:
             for rec in records:
@@ -176,12 +202,11 @@ class StagingWriter:
                 else:
                     raise RecordError(f"adapter produced {type(rec).__name__}, not a Post or Account")
         except RecordError as e:
-            self.reject(position, raw, str(e))
-            return
+            self._reject_row(position, raw, str(e))
+            return False
         if not rows:
-            self.reject(position, raw, "record holds no post or account")
-            return
-        self.units_accepted += 1
+            self._reject_row(position, raw, "record holds no post or account")
+            return False
         for table, row in rows:
             if table == "accounts":
                 key = tuple(row.values())
@@ -194,9 +219,15 @@ class StagingWriter:
             row["source_id"] = self.source_id
             row[SEQ] = self._seq
             self._append(table, row)
+        return True
 
     def reject(self, position: str, raw: str, reason: str) -> None:
+        """Reject a whole unit (it could not be read or parsed)."""
         self.units_rejected += 1
+        self._reject_row(position, raw, reason)
+
+    def _reject_row(self, position: str, raw, reason: str) -> None:
+        raw = raw_text(raw)
         reason = _utf8(reason)
         key = reason_key(reason)
         self.reject_reasons[key] += 1

@@ -67,6 +67,7 @@ _KINDS = {
     "reply": "reply", "comment": "reply", "quote": "quote", "quote_tweet": "quote", "quoted": "quote",
 }
 _SPLIT = re.compile(r"[,\s]+")
+_LIST_CHARS = frozenset("[|, \t\r\n")
 
 
 def parse_mapping_value_list(value: Any, sep: str | None = None, field: str = "list") -> list[str]:
@@ -74,6 +75,12 @@ def parse_mapping_value_list(value: Any, sep: str | None = None, field: str = "l
     ``sep`` (else on ``|`` when present, else on commas and whitespace)."""
     if value is None:
         return []
+    if type(value) is str:  # fast path: an empty cell or a single plain value
+        s = value.strip()
+        if not s:
+            return []
+        if s.isalnum() or not (_LIST_CHARS & set(s)) and (sep is None or sep not in s):
+            return [] if s.lower() in ("none", "null", "nan") else [s]
     if isinstance(value, (list, tuple)):
         return [str(x).strip() for x in value if x is not None and str(x).strip()]
     if isinstance(value, dict):
@@ -118,10 +125,10 @@ def _column_names(sample: Sample) -> list[str]:
 
 
 def _get(row: Any, column: str) -> Any:
+    if type(row) is dict and column in row:
+        return row[column]
     if not isinstance(row, dict):
         raise RecordError(f"record is a {type(row).__name__}, not an object with columns")
-    if column in row:
-        return row[column]
     if "." in column:  # a dotted path into nested JSON objects
         cur: Any = row
         for part in column.split("."):
@@ -133,6 +140,8 @@ def _get(row: Any, column: str) -> Any:
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:
+        return value if value and not value.isspace() else None
     if value is None or isinstance(value, (dict, list)):
         return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
     return str(value) if str(value).strip() else None
@@ -174,6 +183,8 @@ class TableAdapter(Adapter):
     def check(self, sample: Sample) -> None:
         """Fail (one clear line) when a mapped column is not in the file; match column names
         without regard to case."""
+        if not sample.is_parquet and sample.text.lstrip("\ufeff \t\r\n").startswith("["):
+            raise SchemaError(f"{sample.path}: a JSON array document; the table format reads JSON lines (one object per line): convert it with  jq -c '.[]'")
         names = _column_names(sample)
         if not names:
             return  # empty or header-less: the reader reports what it finds

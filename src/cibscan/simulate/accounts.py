@@ -41,7 +41,6 @@ __all__ = [
 ]
 
 ROLE_ORGANIC, ROLE_PROMINENT, ROLE_OUTLET, ROLE_SOURCE, ROLE_CAMPAIGN = range(5)
-ROLE_NAMES = ("organic", "prominent", "outlet", "source", "campaign")
 
 CLIENTS = ("Twitter for Android", "Twitter for iPhone", "Twitter Web App", "TweetDeck", "Twitter for iPad", "Twitter Web Client")
 _CLIENT_SHARE = np.array([0.45, 0.30, 0.17, 0.03, 0.03, 0.02])
@@ -159,14 +158,14 @@ def make_profiles(rng: np.random.Generator, vocab: Vocabulary, registry: HandleR
     handles, displays, locations = [], [], []
     gi = rng.integers(0, 1 << 30, size=n)
     fi = rng.integers(0, 1 << 30, size=n)
-    nick = rng.integers(0, 1 << 30, size=n)
+    nick = rng.integers(0, 1 << 30, size=(n, 2))
     emoji_name = rng.random(n) < 0.08
     has_loc = rng.random(n) < location_share
     for i in range(n):
         lang = LANGS[langs[i]]
         g_nat, g_lat = vocab.given[lang][gi[i] % len(vocab.given[lang])]
         f_nat, f_lat = vocab.family[lang][fi[i] % len(vocab.family[lang])]
-        word = vocab.given["en"][nick[i] % len(vocab.given["en"])][1] + vocab.family["es"][nick[i] % 97][1][:3]
+        word = vocab.given["en"][nick[i, 0] % len(vocab.given["en"])][1] + vocab.family["es"][nick[i, 1] % len(vocab.family["es"])][1][:4]
         h = registry.claim(ordinary_handle(rng, g_lat, f_lat, word, int(styles[i])), rng)
         handles.append(h)
         if styles[i] == 3:
@@ -249,7 +248,8 @@ def build_population(cfg: ScenarioConfig, vocab: Vocabulary, n_outlets: int) -> 
     acc.created[prom] = _creation_times(rng, n_prom, epoch(date(2016, 1, 1)), growth=1.2)
     acc.activity[prom] = np.maximum(acc.activity[prom], np.quantile(activity, 0.8))
     facts["prominent"] = prom
-    facts["celebrities"] = prom[: min(20, n_prom // 2)]
+    # celebrities (with fan clubs): few enough that their posts are the hubs they are in reality
+    facts["celebrities"] = prom[: int(np.clip(n // 2000, 4, 30))]
     # pictures: every prominent account, a sample of ordinary ones
     avatar = acc.avatar
     for i in prom:

@@ -42,10 +42,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_PROMINENT, ROLE_SOURCE, make_profiles
+from .accounts import ROLE_CAMPAIGN, ROLE_ORGANIC, ROLE_SOURCE, make_profiles
 from .domains import SPOOF_CLASSES, spoof_domain
 from .handles import LOOKALIKE_CLASSES, default_handle, lookalike_handle
-from .organic import build_originals, pick_weighted
+from .organic import build_originals, expected_posts, pick_weighted
 from .posts import Numbering, concat_batches, repost_rows, with_engagement
 from .streams import stream
 from .text import EMOJI, LANGS, join_ids, light_edits, script_variants
@@ -53,6 +53,8 @@ from .text import EMOJI, LANGS, join_ids, light_edits, script_variants
 __all__ = ["CampaignPlan", "Group", "plan_campaigns", "campaign_posts"]
 
 FA, EN, ES, RU = LANGS.index("fa"), LANGS.index("en"), LANGS.index("es"), LANGS.index("ru")
+#: the flood: this share of all posts (at least FLOOD_MIN), a quarter of it reposts
+FLOOD_SHARE, FLOOD_MIN, FLOOD_REPOST_SHARE = 0.015, 300, 0.25
 _CAMPAIGN_CLIENTS = np.array([0.2, 0.1, 0.45, 0.2, 0.0, 0.05])
 _DAY = 86_400
 
@@ -102,14 +104,21 @@ class CampaignPlan:
 
 # -- planning ------------------------------------------------------------------------------
 def _windows(rng: np.random.Generator, cfg, n: int, lengths_h: tuple[float, float], taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """``n`` active windows of the given lengths, 6 h apart from each other and from ``taken``
+    when the period allows; in short periods they may overlap the other operation's, and
+    there is always at least one."""
     out: list[tuple[int, int, str]] = []
-    tries = 0
-    while len(out) < n and tries < 1000:
-        tries += 1
-        length = int(rng.uniform(*lengths_h) * 3600)
-        start = cfg.t0 + int(rng.integers(6 * 3600, cfg.days * _DAY - length - 3600))
-        if all(start >= e + 6 * 3600 or start + length + 6 * 3600 <= s for s, e, _ in out + taken):
+    span = cfg.days * _DAY
+    for tries in range(3000):
+        if len(out) == n:
+            break
+        length = int(min(rng.uniform(*lengths_h) * 3600, span / 4))
+        start = cfg.t0 + int(rng.integers(3600, max(3601, span - length - 3600)))
+        avoid = out + (taken if tries < 1500 else [])
+        if all(start >= e + 6 * 3600 or start + length + 6 * 3600 <= s for s, e, _ in avoid):
             out.append((start, start + length, "push"))
+    if not out:
+        out.append((cfg.t0 + span // 3, cfg.t0 + span // 3 + int(lengths_h[0] * 3600), "push"))
     return sorted(out)
 
 
@@ -178,6 +187,22 @@ def _batch(world, rng: np.random.Generator, n: int, langs: tuple[int, ...], day_
                   handle=handles, display=prof["display"], bio=bios, location=prof["location"], avatar=avatar,
                   client=rng.choice(6, size=n, p=_CAMPAIGN_CLIENTS).astype(np.int8), rng=rng)
     return idx, int(created.min()), int(created.max())
+
+
+def _batch_group(world, rng: np.random.Generator, gid: str, op: Operation, tactic: str, n: int, langs: tuple[int, ...],
+                 days_before: tuple[int, int], template: str, stock: int, cover: float) -> Group:
+    """A group doing ``tactic``: a persona batch when persona batches are planted, else
+    accounts with ordinary profiles created over the years."""
+    cfg = world.cfg
+    on = set(cfg.tactics)
+    if "persona_batch" in on:
+        day = cfg.t0 - int(rng.integers(*days_before)) * _DAY
+        members, c0, c1 = _batch(world, rng, n, langs, (day // _DAY) * _DAY, template, stock=stock, cover=cover)
+    else:
+        members = _members(world, rng, n, langs, cfg.t0 - 4 * 365 * _DAY, cfg.t0 - days_before[0] * _DAY, cover)
+        c0 = c1 = None
+    tactics = tuple(t for t in (tactic, "persona_batch") if t in on)
+    return Group(gid, op.name, tactics, members, op.source, c0, c1)
 
 
 class _ScratchRegistry:
@@ -274,14 +299,8 @@ def plan_campaigns(world) -> CampaignPlan:
         tactics = ("flood", "copy_paste") if "copy_paste" in on else ("flood",)
         groups["op1-F"] = Group("op1-F", "op1", tactics, np.concatenate([m_new, m_old]), op1.source)
     if "co_repost" in on or persona:
-        n = cfg.group_size(30, 10)
-        if persona:
-            day = cfg.t0 - int(rng.integers(60, 240)) * _DAY
-            members, c0, c1 = _batch(world, rng, n, (FA, EN), (day // _DAY) * _DAY, "default", stock=0, cover=0.4)
-        else:
-            members, c0, c1 = _members(world, rng, n, (FA, EN), cfg.t0 - 4 * 365 * _DAY, cfg.t0 - 30 * _DAY, 0.4), None, None
-        tactics = tuple(t for t in ("co_repost", "persona_batch") if t in on)
-        groups["op1-R"] = Group("op1-R", "op1", tactics, members, op1.source, c0, c1)
+        groups["op1-R"] = _batch_group(world, rng, "op1-R", op1, "co_repost", cfg.group_size(30, 10), (FA, EN),
+                                       (60, 240), "default", stock=0, cover=0.4)
     if "copy_paste" in on:
         n = cfg.group_size(20, 8)
         groups["op1-P"] = Group("op1-P", "op1", ("copy_paste",),
@@ -293,12 +312,11 @@ def plan_campaigns(world) -> CampaignPlan:
         pool = np.array([p for p in pool if int(p) not in taken])
         members = rng.choice(pool, size=n, replace=False)
         g = Group("op1-L", "op1", ("laundering",), np.sort(members), op1.source)
+        acc.role[g.members] = ROLE_CAMPAIGN  # never drawn again as an ordinary bystander
         # an established voice: active enough for a timeline, aligned share drawn per account
-        total_w = acc.activity.sum()
-        organic_posts = cfg.posts * 0.93
+        per_activity = expected_posts(acc, np.arange(acc.n), cfg.posts * 0.93).sum() / acc.activity.sum()
         for m in g.members:
-            want = rng.uniform(40, 120)
-            acc.activity[m] = want / organic_posts * total_w
+            acc.activity[m] = rng.uniform(40, 120) / per_activity
             g.detail[int(m)] = f"planned_share={rng.uniform(0.10, 0.30):.2f}"
         groups["op1-L"] = g
 
@@ -309,21 +327,15 @@ def plan_campaigns(world) -> CampaignPlan:
                     {RU: _templates(rng, vocab, RU, 5), ES: _templates(rng, vocab, ES, 5), EN: _templates(rng, vocab, EN, 5)})
     from .domains import make_sites
 
-    op2.sites = make_sites(rng, 2, "{w}-{tld}.net")
+    op2.sites = make_sites(rng, 2, "{w}-media.{tld}")
     ops["op2"] = op2
     if "co_link" in on:
         n = cfg.group_size(25, 8)
         groups["op2-K"] = Group("op2-K", "op2", ("co_link",),
                                 _members(world, rng, n, (RU, ES, EN), cfg.t0 - 4 * 365 * _DAY, cfg.t0 - 20 * _DAY, 0.5), op2.source)
     if "spoofed_outlet" in on or persona:
-        n = cfg.group_size(15, 8)
-        if persona:
-            day = cfg.t0 - int(rng.integers(20, 120)) * _DAY
-            members, c0, c1 = _batch(world, rng, n, (RU, ES), (day // _DAY) * _DAY, "stem_digits", stock=1, cover=0.3)
-        else:
-            members, c0, c1 = _members(world, rng, n, (RU, ES), cfg.t0 - 3 * 365 * _DAY, cfg.t0 - 20 * _DAY, 0.3), None, None
-        tactics = tuple(t for t in ("spoofed_outlet", "persona_batch") if t in on)
-        groups["op2-S"] = Group("op2-S", "op2", tactics, members, op2.source, c0, c1)
+        groups["op2-S"] = _batch_group(world, rng, "op2-S", op2, "spoofed_outlet", cfg.group_size(15, 8), (RU, ES),
+                                       (20, 120), "stem_digits", stock=1, cover=0.3)
     if "spoofed_outlet" in on:
         classes = list(SPOOF_CLASSES)
         rng.shuffle(classes)
@@ -344,7 +356,8 @@ def plan_campaigns(world) -> CampaignPlan:
                 if made == 2:
                     break
     if "impersonator" in on:
-        g = Group("op2-I", "op2", ("impersonator",), np.zeros(0, np.int64))
+        tactics = ("impersonator", "copy_paste") if "copy_paste" in on else ("impersonator",)
+        g = Group("op2-I", "op2", tactics, np.zeros(0, np.int64))
         g.members = _impersonators(world, rng, cfg.group_size(10, 6), g)
         groups["op2-I"] = g
     if persona:
@@ -352,10 +365,20 @@ def plan_campaigns(world) -> CampaignPlan:
         day = cfg.t0 + int(rng.integers(1, 3)) * _DAY
         members, c0, c1 = _batch(world, rng, n, (RU, ES, EN), day, "stem_name", stock=2, cover=0.3)
         groups["op2-B3"] = Group("op2-B3", "op2", ("persona_batch",), members, op2.source, c0, c1)
+    # the sources post the operations' lines (copy-paste) and op2's links just before op2-K
+    for op, tactics in ((op1, ("copy_paste",)), (op2, ("co_link", "copy_paste"))):
+        tactics = tuple(t for t in tactics if t in on and (t != "co_link" or "op2-K" in groups))
+        if tactics:
+            groups[f"{op.name}-source"] = Group(f"{op.name}-source", op.name, tactics, np.array([op.source]), op.source)
     return CampaignPlan(ops, groups)
 
 
 # -- posts ---------------------------------------------------------------------------------
+def flood_volume(cfg) -> int:
+    """Posts (and reposts) the flood army makes."""
+    return max(FLOOD_MIN, int(FLOOD_SHARE * cfg.posts))
+
+
 def _times_in(rng: np.random.Generator, windows: list[tuple[int, int, str]], k: int, after: np.ndarray | int = 0) -> np.ndarray:
     """``k`` times spread over the windows (by length), each after ``after``."""
     lengths = np.array([e - s for s, e, _ in windows], dtype=float)
@@ -384,6 +407,12 @@ def _variants(world, rng: np.random.Generator, op: Operation, langs: np.ndarray,
     return pa.array(out, pa.string())
 
 
+def _lines(world, rng: np.random.Generator, op: Operation, langs: np.ndarray) -> pa.StringArray:
+    """What an operation's own accounts write: copies of its lines when copy-paste is planted,
+    else ordinary-looking text."""
+    return _variants(world, rng, op, langs) if "copy_paste" in world.cfg.tactics else _free_text(world, rng, langs)
+
+
 def _free_text(world, rng, langs: np.ndarray, lo: int = 5, hi: int = 16) -> pa.StringArray:
     return join_ids(world.vocab.sample_words(rng, langs, rng.integers(lo, hi, size=len(langs))), world.vocab.words)
 
@@ -407,14 +436,6 @@ def _site_url(rng, world, site: str, t: int) -> str:
     return f"https://{site}/{y}/{m:02d}/{slug}-{int(rng.integers(1000, 99999))}"
 
 
-@dataclass
-class _Pending:
-    """Campaign originals collected before reposts are made of them."""
-
-    batches: list = field(default_factory=list)
-    tags: dict = field(default_factory=dict)  # name -> list of (batch index)
-
-
 def campaign_posts(world) -> tuple[pa.Table, dict]:
     """Every campaign post (and the organic reactions to them), numbered from 0.
 
@@ -427,7 +448,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     G = plan.groups
     originals = []  # (label, batch)
     if not plan.ops:
-        return concat_batches([]), {}
+        return concat_batches([]), {"laundering_planned": {}}
     op1, op2 = plan.ops["op1"], plan.ops["op2"]
     on = set(cfg.tactics)
 
@@ -443,7 +464,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     t_src = np.where(inside, _times_in(rng, op1.windows, n_src), cfg.t0 + rng.integers(3600, cfg.days * _DAY - 3 * 3600, size=n_src))
     langs = np.full(n_src, FA, np.int8)
     langs[rng.random(n_src) < 0.3] = EN
-    s1 = originals_of("op1-source", np.full(n_src, op1.source), np.sort(t_src), langs, _variants(world, rng, op1, langs),
+    originals_of("op1-source", np.full(n_src, op1.source), np.sort(t_src), langs, _lines(world, rng, op1, langs),
                       tag_ids=_tag_matrix(n_src, np.where(rng.random(n_src) < 0.5, op1.tags[1], -1)))
 
     # op1-F: the flood
@@ -451,9 +472,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     if "op1-F" in G:
         g = G["op1-F"]
         fs, fe, _ = next(w for w in op1.windows if w[2] == "flood")
-        volume = max(300, int(0.015 * cfg.posts))
-        n_rt = int(0.25 * volume)
-        n_orig = volume - n_rt
+        n_orig = flood_volume(cfg) - int(FLOOD_REPOST_SHARE * flood_volume(cfg))
         m = len(g.members)
         per = 4 + np.bincount(pick_weighted(rng, np.exp(0.9 * rng.standard_normal(m)), max(0, n_orig - 4 * m)), minlength=m)
         authors = np.repeat(g.members, per)
@@ -501,12 +520,11 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     laundering_planned = {}
     if "op1-L" in G:
         g = G["op1-L"]
-        total_w = acc.activity.sum()
+        expected = expected_posts(acc, g.members, cfg.posts * 0.93)
         rows_a, rows_t = [], []
-        for m in g.members:
+        for m, e in zip(g.members, expected):
             share = float(g.detail[int(m)].split("=")[1])
-            expected = acc.activity[m] / total_w * cfg.posts * 0.93
-            k = max(4, int(round(share / (1 - share) * expected)))
+            k = max(4, int(round(share / (1 - share) * e)))
             laundering_planned[int(m)] = k
             rows_a.append(np.full(k, m))
             rows_t.append(_times_in(rng, op1.windows, k))
@@ -520,7 +538,7 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
     t_links = np.sort(_times_in(rng, op2.windows, n_links))
     link_urls = [_site_url(rng, world, op2.sites[i % len(op2.sites)], t) for i, t in enumerate(t_links)]
     langs = rng.choice([RU, ES, EN], size=n_links).astype(np.int8)
-    s2 = originals_of("op2-source", np.full(n_links, op2.source), t_links, langs, _variants(world, rng, op2, langs),
+    originals_of("op2-source", np.full(n_links, op2.source), t_links, langs, _lines(world, rng, op2, langs),
                       tag_ids=_tag_matrix(n_links, np.where(langs == ES, op2.tags[1], op2.tags[0])), url=link_urls)
 
     if "op2-K" in G:
@@ -570,17 +588,16 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         langs[~np.isin(langs, list(op2.templates))] = EN
         with_link = rng.random(len(authors)) < 0.2
         url = [link_urls[int(rng.integers(0, n_links))] if w else "" for w in with_link]
-        imp = originals_of("op2-I", authors, times, langs, _variants(world, rng, op2, langs), url=url)
+        imp = originals_of("op2-I", authors, times, langs, _lines(world, rng, op2, langs), url=url)
 
     # organic echo: ordinary people using the flood tag in the flood window
-    echo_tag = None
     if flood is not None and "campaign_echo" in cfg.traps:
         fs, fe, _ = next(w for w in op1.windows if w[2] == "flood")
         k = max(10, int(0.05 * flood.num_rows))
         pool_w = np.sqrt(acc.activity) * (acc.role == ROLE_ORGANIC) * (acc.created < fs)
         authors = pick_weighted(rng, pool_w, k)
         langs = acc.lang[authors]
-        echo_tag = originals_of("echo-tag", authors, fs + rng.integers(0, fe - fs, size=k), langs, _free_text(world, rng, langs),
+        originals_of("echo-tag", authors, fs + rng.integers(0, fe - fs, size=k), langs, _free_text(world, rng, langs),
                                 tag_ids=_tag_matrix(k, op1.tags[0]))
         world.trap(np.unique(authors), "campaign_echo", "used the flood hashtag in its window")
 
@@ -611,11 +628,12 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
             W.append(g.members[go])
             T.append(o_t[r] + (d0 + rng.gamma(2.0, 6.0, size=k)).astype(np.int64))
         repost(np.concatenate(R), np.concatenate(W), np.concatenate(T))
-    # op1-F: some flood posts reposted by a few other army members (minutes)
+    # op1-F: some flood posts reposted by a few other army members (minutes), inside the window
     if flood is not None:
         g = G["op1-F"]
+        f_end = next(e for _, e, k in op1.windows if k == "flood")
         f_rows = np.flatnonzero(labels == "op1-F")
-        n_rt = int(0.25 * max(300, int(0.015 * cfg.posts)))
+        n_rt = int(FLOOD_REPOST_SHARE * flood_volume(cfg))
         rows = rng.choice(f_rows, size=n_rt)
         who = rng.choice(g.members, size=n_rt)
         keep = (who != o_acc[rows])
@@ -624,7 +642,8 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         _, first = np.unique(key, return_index=True)
         first = np.sort(first)
         rows, who = rows[first], who[first]
-        repost(rows, who, o_t[rows] + np.exp(np.log(300) + 1.2 * rng.standard_normal(len(rows))).astype(np.int64) + 1)
+        delay = np.exp(np.log(300) + 1.2 * rng.standard_normal(len(rows))).astype(np.int64) + 1
+        repost(rows, who, np.minimum(o_t[rows] + delay, np.maximum(o_t[rows] + 1, f_end - 1)))
     # op2-B3: early amplification of the source and the impersonators
     if "op2-B3" in G:
         g = G["op2-B3"]
@@ -646,9 +665,8 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         k = max(10, int(0.04 * len(cand)))
         rows = rng.choice(cand, size=k)
         pool_w = np.sqrt(acc.activity) * (acc.role == ROLE_ORGANIC)
-        taken = set(G["op1-L"].members.tolist()) if "op1-L" in G else set()
         who = pick_weighted(rng, pool_w, k)
-        ok = np.array([w not in taken for w in who], bool) & (acc.created[who] < o_t[rows])
+        ok = acc.created[who] < o_t[rows]
         rows, who = rows[ok], who[ok]
         _, first = np.unique(who, return_index=True)
         rows, who = rows[np.sort(first)], who[np.sort(first)]
@@ -656,5 +674,5 @@ def campaign_posts(world) -> tuple[pa.Table, dict]:
         world.trap(who, "campaign_echo", [f"reposted one {labels[r]} post once" for r in rows])
 
     batch = with_engagement(concat_batches([orig] + reposts))
-    facts = {"laundering_planned": laundering_planned, "labels": labels}
+    facts = {"laundering_planned": laundering_planned}
     return batch, facts

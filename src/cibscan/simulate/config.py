@@ -114,7 +114,7 @@ class ScenarioConfig:
     campaign_scale: float = 1.0
     avatars: bool = True
     avatar_share: float = 0.08
-    max_avatars: int = 20_000
+    max_avatars: int = 10_000
     time_precision: str = "second"
 
     def __post_init__(self) -> None:

@@ -157,8 +157,3 @@ def _hyphenate(name: str, tld: str, spots: list[int], rng: np.random.Generator) 
         return None
     i = int(rng.choice(spots))
     return f"{name[:i]}-{name[i:]}.{tld}"
-
-
-def article_path(rng: np.random.Generator, sections: tuple[str, ...], day: tuple[int, int, int], slug: str, number: int) -> str:
-    y, m, d = day
-    return f"{sections[number % len(sections)]}/{y}/{m:02d}/{d:02d}/{slug}-{number}"

@@ -19,15 +19,18 @@ references never cross batches.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .accounts import HOSTILE
+from .domains import SHORTENER
 from .posts import POST, QUOTE, REPLY, Numbering, concat_batches, make_batch, repost_rows
 from .text import EMOJI, join_ids, join_parts, lists_of, random_codes
 
-__all__ = ["generate_day", "build_originals", "compose_originals", "diurnal_times", "DIURNAL", "pick_weighted", "Article"]
+__all__ = ["generate_day", "expected_posts", "build_originals", "compose_originals", "diurnal_times", "DIURNAL", "pick_weighted", "Article"]
 
 #: relative activity per local hour (0-23): quiet nights, evening peak
 DIURNAL = np.array([0.55, 0.35, 0.22, 0.15, 0.13, 0.2, 0.4, 0.7, 0.95, 1.05, 1.05, 1.1,
@@ -44,6 +47,24 @@ SHARE = {  # composition of a day's organic posts
 }
 _TAG_COUNTS = np.array([0.72, 0.18, 0.07, 0.03])
 _UTM = "?utm_source=twitter&utm_medium=social"
+#: fans repost their celebrity after a log-normal delay with this median (a minute or less
+#: for about one repost in eight)
+FAN_DELAY_MEDIAN_S = 240
+#: how much likelier a celebrity's post is to start a hub cascade than its followers alone say
+CELEBRITY_VIRAL_BOOST = 30.0
+
+
+def expected_posts(acc, idx: np.ndarray, organic_total: float) -> np.ndarray:
+    """About how many organic posts accounts ``idx`` will get: their share of each weight the
+    day generator draws authors by (originals, replies and quotes by activity; casual reposts
+    by activity x repost affinity; hub cascades by its square root x affinity), ignoring
+    creation dates."""
+    a, r = acc.activity, acc.rt_affinity
+    reposts = SHARE["repost"]
+    own = 1 - reposts
+    return organic_total * (own * a[idx] / a.sum()
+                            + 0.4 * reposts * a[idx] * r[idx] / (a * r).sum()
+                            + 0.6 * reposts * np.sqrt(a[idx]) * r[idx] / (np.sqrt(a) * r).sum())
 
 
 def pick_weighted(rng: np.random.Generator, weights: np.ndarray, size: int) -> np.ndarray:
@@ -93,8 +114,6 @@ def _articles(world, rng: np.random.Generator, day_start: int, n: int) -> Articl
     head = join_ids(world.vocab.sample_words(rng, langs, rng.integers(7, 13, size=n)), world.vocab.words)
     slugs = join_ids(world.vocab.sample_words(rng, np.zeros(n, np.int8), rng.integers(3, 6, size=n)), world.vocab.words, "-").to_pylist()
     numbers = rng.integers(10_000, 999_999, size=n)
-    from datetime import datetime, timezone
-
     d = datetime.fromtimestamp(day_start, tz=timezone.utc)
     urls = []
     for i in range(n):
@@ -172,6 +191,9 @@ def build_originals(world, rng: np.random.Generator, numbering: Numbering, autho
 
 
 _EMOJI_OR_EMPTY = pa.array(list(EMOJI) + [""], pa.string())
+_HOSTILE = pa.array(HOSTILE, pa.string())
+#: share of plain organic posts carrying a hostile string
+HOSTILE_SHARE = 0.002
 
 
 def compose_originals(world, rng: np.random.Generator, numbering: Numbering, authors: np.ndarray, times: np.ndarray,
@@ -225,9 +247,14 @@ def compose_originals(world, rng: np.random.Generator, numbering: Numbering, aut
         url = pc.if_else(pa.array(other), site_url, url)
     short = ctype == SHORT_LINK
     if short.any():
-        url = pc.if_else(pa.array(short), pc.binary_join_element_wise("https://bit.ly/", random_codes(rng, n, 7), ""), url)
+        url = pc.if_else(pa.array(short), pc.binary_join_element_wise(f"https://{SHORTENER}/", random_codes(rng, n, 7), ""), url)
     if meme_text is not None:
         body = pc.if_else(pa.array(ctype == MEME), meme_text, body)
+    if "hostile_strings" in world.cfg.traps:
+        # markup, quotes, SQL, newlines, bidi overrides: what exports and reports must escape
+        bad = (rng.random(n) < HOSTILE_SHARE) & (ctype == PLAIN)
+        snippet = _HOSTILE.take(pa.array(rng.integers(0, len(HOSTILE), size=n)))
+        body = pc.if_else(pa.array(bad), pc.binary_join_element_wise(body, snippet, " "), body)
     return build_originals(world, rng, numbering, authors, times, langs, body, tag_ids=tag_ids, url=url,
                            mention_ids=mention_ids, suffix=suffix, emoji_share=0.07)
 
@@ -286,7 +313,7 @@ def _fan_reposts(world, rng, originals: pa.Table):
             continue
         rows_out.append(np.full(k, r))
         who_out.append(fans[go])
-        t_out.append(t[r] + _lognormal_delay(rng, k, 120, 1.0))
+        t_out.append(t[r] + _lognormal_delay(rng, k, FAN_DELAY_MEDIAN_S, 1.2))
     if not rows_out:
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(rows_out), np.concatenate(who_out), np.concatenate(t_out)
@@ -326,6 +353,11 @@ def _text_reactions(world, rng, numbering: Numbering, originals: pa.Table, rows,
     )
 
 
+def _share_of_part(total: int, part: int, n_parts: int) -> int:
+    """Part ``part``'s share of ``total`` items split as evenly as possible."""
+    return total // n_parts + (1 if part < total % n_parts else 0)
+
+
 def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: int) -> pa.Table:
     """Exactly ``quota`` organic posts for part ``part`` of day ``day`` (0-based), numbered
     from ``gidx0``; their reactions included."""
@@ -348,9 +380,9 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
     n_orig = quota - n_rt - n_reply - n_quote
 
     # planned originals of this day: trend posts, memes, outlets' own articles
-    n_trend = [world.trend_counts[i][day] // n_parts + (1 if part < world.trend_counts[i][day] % n_parts else 0) for i in range(len(world.trends))]
+    n_trend = [_share_of_part(int(counts[day]), part, n_parts) for counts in world.trend_counts]
     memes_today = [(i, m) for i, m in enumerate(world.memes) if m.day == day]
-    n_meme = [m.count // n_parts + (1 if part < m.count % n_parts else 0) for _, m in memes_today]
+    n_meme = [_share_of_part(m.count, part, n_parts) for _, m in memes_today]
     n_articles = max(3, int(0.012 * n_orig))
     art = _articles(world, rng, day_start, n_articles)
     planned = sum(n_trend) + sum(n_meme) + n_articles
@@ -405,7 +437,9 @@ def generate_day(world, day: int, part: int, n_parts: int, quota: int, gidx0: in
     ctypes = cat(ctypes)
     originals = compose_originals(world, rng, numbering, cat(authors), cat(times), ctypes, art, cat(article_idx),
                                   cat(forced), pa.array(meme_text, pa.string()))
-    boost = np.where(ctypes == TREND, 3.0, 1.0)  # trending posts go viral more often
+    # trending posts go viral more often; a celebrity's posts nearly always do
+    all_authors = cat(authors)
+    boost = np.where(ctypes == TREND, 3.0, 1.0) * np.where(np.isin(all_authors, world.celebrities), CELEBRITY_VIRAL_BOOST, 1.0)
 
     # reposts: fans first, then hub cascades, then casual; one repost per account and post
     parts = []

@@ -28,7 +28,6 @@ __all__ = [
 ]
 
 POST, REPOST, REPLY, QUOTE = range(4)
-KIND_NAMES = ("post", "repost", "reply", "quote")
 _TWEPOCH_S = 1288834974
 
 BATCH_SCHEMA = pa.schema([

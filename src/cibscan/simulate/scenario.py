@@ -32,6 +32,9 @@ __all__ = ["simulate", "ScenarioSummary", "OUTPUT_FILES", "SIMULATOR_VERSION", "
 SIMULATOR_VERSION = 1
 #: largest number of organic posts generated at once (bounds memory; a day above it is split)
 MAX_PART_POSTS = 200_000
+#: when a day's parts go to disk before the merge: "auto" (days in several parts), "always",
+#: "never" (tests check that all three write the same bytes)
+SPILL = "auto"
 #: largest share of the posts campaigns may take before the scenario is refused
 MAX_CAMPAIGN_SHARE = 0.3
 OUTPUT_FILES = ("tweets.csv", "users.csv", "watchlist.csv", "scenario.json", "truth", "avatars")
@@ -51,6 +54,8 @@ class ScenarioSummary:
     avatars: int
     seconds: float
     files: dict = field(default_factory=dict)
+    #: wall seconds per stage: world, campaigns, posts, pictures, truth
+    stage_seconds: dict = field(default_factory=dict)
 
     @property
     def posts_per_second(self) -> float:
@@ -73,6 +78,41 @@ def _prepare(out_dir: str) -> None:
             p = os.path.join(out_dir, name)
             shutil.rmtree(p) if os.path.isdir(p) else os.remove(p)
     os.makedirs(out_dir, exist_ok=True)
+
+
+def _sorted(rows: pa.Table) -> pa.Table:
+    """In time order; the post number breaks ties, so the order is total and reproducible."""
+    return rows.take(pc.sort_indices(rows, sort_keys=[("t", "ascending"), ("gidx", "ascending")]))
+
+
+def _spill_by_hour(rows: pa.Table, day_start: int, folder: str, name: str) -> str:
+    """Write one part of a day to an Arrow IPC file as 24 record batches, one per hour."""
+    os.makedirs(folder, exist_ok=True)
+    rows = _sorted(rows)
+    bounds = np.searchsorted(rows.column("t").to_numpy(), day_start + 3600 * np.arange(25))
+    path = os.path.join(folder, f"{name}.arrow")
+    with pa.ipc.new_file(path, rows.schema) as f:
+        for h in range(24):
+            f.write_table(rows.slice(bounds[h], bounds[h + 1] - bounds[h]))
+    return path
+
+
+def _rows_in_time_order(held: pa.Table, spilled: list[str], day_start: int):
+    """A day's rows in time order: all at once when nothing was spilled, else hour by hour
+    (reading that hour of every spilled part), so memory holds one hour of a big day."""
+    if not spilled:
+        yield _sorted(held)
+        return
+    held = _sorted(held)
+    bounds = np.searchsorted(held.column("t").to_numpy(), day_start + 3600 * np.arange(25))
+    readers = [pa.ipc.open_file(p) for p in spilled]
+    try:
+        for h in range(24):
+            pieces = [held.slice(bounds[h], bounds[h + 1] - bounds[h])] + [pa.Table.from_batches([r.get_batch(h)]) for r in readers]
+            yield _sorted(concat_batches(pieces))
+    finally:
+        for p in spilled:
+            os.remove(p)
 
 
 def _day_quotas(world, organic_total: int) -> np.ndarray:
@@ -126,9 +166,19 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
     _prepare(out_dir)
     say = progress or (lambda stage, done, total: None)
 
+    stages: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        stages[name] = round(now - clock[0], 3)
+        clock[0] = now
+
     say("planning", 0, 1)
     world = build_world(cfg)
+    lap("world")
     camp, facts = campaign_posts_of(world)
+    lap("campaigns")
     n_camp = camp.num_rows
     if n_camp > MAX_CAMPAIGN_SHARE * cfg.posts:
         raise ParameterError(
@@ -145,27 +195,32 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
     camp_t = np.sort(camp_t)
     pending = None
     gidx = n_camp
+    spill_dir = os.path.join(out_dir, ".parts")
     for day in range(cfg.days):
         day_start, day_end = cfg.t0 + day * 86_400, cfg.t0 + (day + 1) * 86_400
         n_parts = max(1, math.ceil(quotas[day] / MAX_PART_POSTS))
         split = _apportion(int(quotas[day]), np.ones(n_parts))
-        batches = [pending]
+        lo, hi = np.searchsorted(camp_t, [day_start, day_end])
+        held = [pending, camp.slice(lo, hi - lo)]  # small: reactions spilling over, campaign posts
+        spilled = []
         for part in range(n_parts):
             b = with_engagement(generate_day(world, day, part, n_parts, int(split[part]), gidx))
             gidx += int(split[part])
-            batches.append(b)
-        lo, hi = np.searchsorted(camp_t, [day_start, day_end])
-        batches.append(camp.slice(lo, hi - lo))
-        today = concat_batches(batches)
-        t = today.column("t").to_numpy()
-        now = t < day_end
-        out = today.filter(pa.array(now))
-        pending = today.filter(pa.array(~now))
-        order = pc.sort_indices(out, sort_keys=[("t", "ascending"), ("gidx", "ascending")])
-        out = out.take(order)
-        writer.write(out)
-        per_account += np.bincount(out.column("account").to_numpy(), minlength=world.accounts.n)
+            if SPILL == "never" or (SPILL == "auto" and n_parts == 1):
+                held.append(b)
+            else:
+                later = b.column("t").to_numpy() >= day_end
+                held.append(b.filter(pa.array(later)))
+                spilled.append(_spill_by_hour(b.filter(pa.array(~later)), day_start, spill_dir, f"{day}-{part}"))
+        today = concat_batches(held)
+        later = today.column("t").to_numpy() >= day_end
+        pending = today.filter(pa.array(later))
+        today = today.filter(pa.array(~later))
+        for rows in _rows_in_time_order(today, spilled, day_start):
+            writer.write(rows)
+            per_account += np.bincount(rows.column("account").to_numpy(), minlength=world.accounts.n)
         say("posts", writer.rows, cfg.posts)
+    shutil.rmtree(spill_dir, ignore_errors=True)
     if pending is not None and pending.num_rows:
         writer.write(pending)  # cannot happen: every time is before the end of the period
     writer.close()
@@ -173,6 +228,7 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
         raise AssertionError(f"wrote {writer.rows} posts, planned {cfg.posts}")
     os.replace(tmp, os.path.join(out_dir, "tweets.csv"))
     write_users(os.path.join(out_dir, "users.csv"), acc_cols)
+    lap("posts")
 
     n_avatars = 0
     if cfg.avatars:
@@ -180,8 +236,10 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
         total = sum(1 for p in plans if p is not None)
         n_avatars = write_avatars(os.path.join(out_dir, "avatars"), world.accounts.ids, plans, cfg.seed,
                                   progress=lambda n: say("avatars", n, total))
+    lap("pictures")
     n_watch = write_watchlist(os.path.join(out_dir, "watchlist.csv"), world, cfg.avatars)
     truth_counts = write_truth(os.path.join(out_dir, "truth"), world, facts["laundering_planned"], per_account)
+    lap("truth")
 
     acc = world.accounts
     counts = {
@@ -216,7 +274,7 @@ def simulate(out_dir, posts: int = 50_000, seed: int = 0, *, progress=None, conf
     return ScenarioSummary(
         out_dir=out_dir, seed=cfg.seed, posts=cfg.posts, accounts=acc.n, campaign_posts=n_camp,
         campaign_accounts=truth_counts["campaign_accounts"], accounts_by_tactic=truth_counts["accounts_by_tactic"],
-        avatars=n_avatars, seconds=time.perf_counter() - t_start, files=meta["files"],
+        avatars=n_avatars, seconds=time.perf_counter() - t_start, files=meta["files"], stage_seconds=stages,
     )
 
 

@@ -161,16 +161,12 @@ def pseudo_names(rng: np.random.Generator, n: int, lang: str) -> list[tuple[str,
 
 
 _ZIPF_CELLS = 1 << 20
-_LOOKUPS: dict[int, np.ndarray] = {}
 
 
-def _zipf_lookup(cdf: np.ndarray) -> np.ndarray:
+def zipf_lookup(cdf: np.ndarray) -> np.ndarray:
     """Rank per cell of [0, 1) cut in 2**20 cells: drawing a cell uniformly draws a rank with
     the Zipf probabilities (to within 1e-6), by indexing instead of a binary search."""
-    key = id(cdf)
-    if key not in _LOOKUPS:
-        _LOOKUPS[key] = np.searchsorted(cdf, (np.arange(_ZIPF_CELLS) + 0.5) / _ZIPF_CELLS).astype(np.int32)
-    return _LOOKUPS[key]
+    return np.searchsorted(cdf, (np.arange(_ZIPF_CELLS) + 0.5) / _ZIPF_CELLS).astype(np.int32)
 
 
 @dataclass
@@ -193,6 +189,10 @@ class Vocabulary:
     given: dict[str, list[tuple[str, str]]]  # per language: (native, latin) given names
     family: dict[str, list[tuple[str, str]]]  # per language: (native, latin) family names
 
+    def __post_init__(self) -> None:
+        self.word_lookup = zipf_lookup(self.word_cdf)
+        self.tag_lookup = zipf_lookup(self.tag_cdf)
+
     def sample_words(self, rng: np.random.Generator, langs: np.ndarray, lengths: np.ndarray, max_len: int | None = None) -> np.ndarray:
         """Global word ids, one row per text (``-1`` pads rows shorter than the longest)."""
         n = len(langs)
@@ -200,7 +200,7 @@ class Vocabulary:
         ids = np.full((n, width), -1, dtype=np.int32)
         if n == 0 or width == 0:
             return ids
-        ranks = _zipf_lookup(self.word_cdf)[rng.integers(0, _ZIPF_CELLS, size=(n, width), dtype=np.int32)]
+        ranks = self.word_lookup[rng.integers(0, _ZIPF_CELLS, size=(n, width), dtype=np.int32)]
         for li in np.unique(langs):
             rows = langs == li
             # one shared Zipf table: ranks beyond this language's size wrap around
@@ -211,7 +211,7 @@ class Vocabulary:
     def sample_tags(self, rng: np.random.Generator, langs: np.ndarray, skip: int = 0) -> np.ndarray:
         """One global tag id per row, Zipf-popular within the row's language (the first
         ``skip`` ranks are reserved for planned tags and never drawn)."""
-        ranks = _zipf_lookup(self.tag_cdf)[rng.integers(0, _ZIPF_CELLS, size=len(langs), dtype=np.int32)].astype(np.int64)
+        ranks = self.tag_lookup[rng.integers(0, _ZIPF_CELLS, size=len(langs), dtype=np.int32)].astype(np.int64)
         count = self.tag_count[langs] - skip
         return (self.tag_offset[langs] + skip + ranks % count).astype(np.int32)
 

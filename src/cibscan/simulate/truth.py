@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InputNotFoundError, SchemaError
+from .domains import SHORTENER
 from .writers import iso
 
 __all__ = ["Truth", "load_truth", "write_truth", "TRUTH_FILES"]
@@ -105,7 +106,7 @@ def write_truth(folder: str, world, laundering_planned: dict, posts_per_account:
             dom.append({"domain": d, "role": "campaign_site", "outlet": "", "lookalike_class": "", "idna": d})
     for d in world.sites:
         dom.append({"domain": d, "role": "other", "outlet": "", "lookalike_class": "", "idna": d})
-    dom.append({"domain": "bit.ly", "role": "shortener", "outlet": "", "lookalike_class": "", "idna": "bit.ly"})
+    dom.append({"domain": SHORTENER, "role": "shortener", "outlet": "", "lookalike_class": "", "idna": SHORTENER})
     _write(os.path.join(folder, "domains.csv"), "domains", dom)
 
     groups = []

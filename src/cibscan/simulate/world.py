@@ -10,6 +10,7 @@ then generated from it day by day (``organic.generate_day``) and all at once for
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import numpy as np
 import pyarrow as pa
@@ -148,7 +149,7 @@ def _outlet_accounts(world: World, rng: np.random.Generator) -> None:
     bios = join_ids(world.vocab.sample_words(rng, np.array([o.lang for o in world.outlets], np.int8), rng.integers(6, 12, size=n)),
                     world.vocab.words).to_pylist()
     bios = [f"{b} https://www.{o.domain}" for b, o in zip(bios, world.outlets)]
-    created = rng.integers(epoch_2009(), epoch_2013(), size=n)
+    created = rng.integers(epoch(date(2009, 1, 1)), epoch(date(2013, 1, 1)), size=n)
     idx = acc.add(role=ROLE_OUTLET, lang=np.array([o.lang for o in world.outlets], np.int8), created=created, activity=np.zeros(n),
                   followers=np.exp(rng.uniform(np.log(1e5), np.log(4e6), size=n)).astype(np.int64),
                   following=rng.integers(50, 900, size=n), handle=handles, display=displays, bio=bios,
@@ -162,19 +163,7 @@ def _outlet_accounts(world: World, rng: np.random.Generator) -> None:
     world.outlet_mobile = np.array([o.mobile for o in world.outlets], dtype=bool)
 
 
-def epoch_2009() -> int:
-    from datetime import date
-
-    return epoch(date(2009, 1, 1))
-
-
-def epoch_2013() -> int:
-    from datetime import date
-
-    return epoch(date(2013, 1, 1))
-
-
-def _lookalike_trap(world: World, rng: np.random.Generator) -> None:
+def _lookalike_trap(world: World, rng: np.random.Generator) -> list[tuple[int, int, str]]:
     """Ordinary people whose handle happens to be one edit from a prominent account's, with
     their own name and picture (short and common handles make these frequent)."""
     acc = world.accounts
@@ -194,7 +183,7 @@ def _lookalike_trap(world: World, rng: np.random.Generator) -> None:
                 break
     world.facts["lookalike_targets"] = np.array([t for _, t, _ in used], dtype=np.int64)
     world.facts["lookalike_accounts"] = np.array([a for a, _, _ in used], dtype=np.int64)
-    world._lookalike_rows = used
+    return used
 
 
 def _fans(world: World, rng: np.random.Generator) -> None:
@@ -203,10 +192,10 @@ def _fans(world: World, rng: np.random.Generator) -> None:
     pool = np.flatnonzero((acc.role == ROLE_ORGANIC) & (acc.activity > np.median(acc.activity)))
     taken = set(world.facts.get("lookalike_accounts", []).tolist())
     pool = np.array([p for p in pool if p not in taken])
-    per = max(5, int(0.004 * acc.n))
+    per = max(8, int(0.002 * acc.n))
     for c in celebs:
         fans = rng.choice(pool, size=min(per, len(pool)), replace=False)
-        p = rng.uniform(0.3, 0.8, size=len(fans))
+        p = rng.uniform(0.15, 0.6, size=len(fans))
         world.fans[int(c)] = (fans, p)
     world.celebrities = np.array(celebs, dtype=np.int64)
 
@@ -252,8 +241,7 @@ def build_world(cfg: ScenarioConfig) -> World:
     rng = stream(cfg.seed, "world")
     _outlet_accounts(world, rng)
     if "lookalike_handles" in cfg.traps:
-        _lookalike_trap(world, rng)
-        for a, t, cls in world._lookalike_rows:
+        for a, t, cls in _lookalike_trap(world, rng):
             world.trap([a], "lookalike_handle", f"one edit ({cls}) from prominent account {acc.handle[t]}")
     if "fans" in cfg.traps:
         _fans(world, rng)
@@ -268,5 +256,35 @@ def build_world(cfg: ScenarioConfig) -> World:
         world.trap(shared, "shared_avatar", [f"popular picture {int(p)}" for p in pics])
     _trends_and_memes(world, rng)
     world.plan = plan_campaigns(world)
+    if "lookalike_handles" in cfg.traps:
+        _chance_lookalikes(world)
     world.finish_accounts()
     return world
+
+
+def _deletions(handle: str) -> set[str]:
+    return {handle} | {handle[:i] + handle[i + 1:] for i in range(len(handle))}
+
+
+def _chance_lookalikes(world: World) -> None:
+    """Ordinary accounts whose handle is one edit from a prominent or outlet account's by
+    chance (people pick the same nicknames): listed as traps too. Candidates come from a
+    symmetric-deletion index (Garbe's SymSpell idea), verified with the OSA distance."""
+    from rapidfuzz.distance import OSA
+
+    acc = world.accounts
+    protected = np.flatnonzero((acc.role == ROLE_PROMINENT) | (acc.role == ROLE_OUTLET))
+    index: dict[str, list[int]] = {}
+    for p in protected:
+        for d in _deletions(acc.handle[p].lower()):
+            index.setdefault(d, []).append(int(p))
+    listed = {t["account"] for t in world.traps if t["trap"] == "lookalike_handle"}
+    for a in np.flatnonzero(acc.role == ROLE_ORGANIC):
+        if int(a) in listed:
+            continue
+        h = acc.handle[a].lower()
+        hits = {p for d in _deletions(h) for p in index.get(d, ())}
+        for p in sorted(hits):
+            if OSA.distance(h, acc.handle[p].lower()) == 1:
+                world.trap([a], "lookalike_handle", f"by chance one edit from prominent account {acc.handle[p]}")
+                break

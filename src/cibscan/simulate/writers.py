@@ -38,6 +38,8 @@ USER_COLUMNS = (
 WATCHLIST_COLUMNS = ("kind", "platform", "handle", "display_name", "avatar", "domain")
 
 _WRITE = pacsv.WriteOptions(include_header=False, quoting_style="all_valid")
+#: rows converted to archive rows at a time
+WRITE_SLICE_ROWS = 50_000
 _LANG_ARRAY = pa.array(LANGS, pa.string())
 _CLIENT_ARRAY = pa.array(CLIENTS, pa.string())
 _EMPTY = pa.scalar("", pa.string())
@@ -178,10 +180,12 @@ class TweetWriter:
         self._f.write((",".join(f'"{c}"' for c in TWEET_COLUMNS) + "\n").encode())
 
     def write(self, batch: pa.Table) -> None:
-        if batch.num_rows == 0:
-            return
-        pacsv.write_csv(tweets_table(batch, self.cols, self.precision), self._f, _WRITE)
-        self.rows += batch.num_rows
+        # in slices: a row of the archive repeats its account's fields, so a whole day as
+        # archive rows would be the largest thing in memory
+        for start in range(0, batch.num_rows, WRITE_SLICE_ROWS):
+            piece = batch.slice(start, WRITE_SLICE_ROWS)
+            pacsv.write_csv(tweets_table(piece, self.cols, self.precision), self._f, _WRITE)
+            self.rows += piece.num_rows
 
     def close(self) -> None:
         self._f.close()
