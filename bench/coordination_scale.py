@@ -46,6 +46,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--posts", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--prepare-only", action="store_true", help="simulate and ingest, do not scan")
     ap.add_argument("--memory-limit", default="", help="DuckDB memory limit for the scan (e.g. 6GB); default DuckDB's (80%% of RAM)")
     args = ap.parse_args(argv)
     import cibscan
@@ -62,6 +63,8 @@ def main(argv=None) -> int:
         with cibscan.open_workspace(ws_path) as ws:
             ws.ingest([os.path.join(folder, "tweets.csv"), os.path.join(folder, "users.csv")])
         print(f"ingested in {time.perf_counter() - t0:.0f} s", flush=True)
+    if args.prepare_only:
+        return 0
     m = run_measured([sys.executable, "-c", SCAN, ws_path, args.memory_limit])
     print(m.stdout, end="")
     if m.returncode != 0:
