@@ -17,11 +17,11 @@ def test_components_of_links():
 
 
 def test_light_edits_become_one_message_and_one_trace_per_post(ws):
-    base = "Independent observers were blocked at polling station twelve this morning"
+    base = "Independent observers were blocked at polling station twelve this morning, and nobody from the commission came to help"
     ws.add_records([
         post(1, "a", 0, text=base, hashtags=["x"]),
         post(2, "b", 10, text=base.upper() + "!!"),  # an exact copy after normalisation
-        post(3, "c", 20, text=base.replace("twelve", "eleven")),  # a light edit
+        post(3, "c", 20, text=base.replace("this morning", "this early morning")),  # a light edit
         post(4, "d", 30, text="Something else entirely about the weather and the weekend"),
         post(5, "e", 40, kind="repost", ref_post_id="1"),
     ])

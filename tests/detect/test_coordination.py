@@ -134,3 +134,16 @@ def test_empty_workspace_finds_nothing(ws):
     ws.add_records([post(1, "a", 0, text="hello")])
     found = detect(ws)
     assert len(found) == 0 and found.tables["edges"].num_rows == 0
+
+
+def test_every_parameter_is_documented():
+    """docs/coordination.md lists every parameter of the detector with its default."""
+    import os
+
+    doc = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "coordination.md"), encoding="utf-8").read()
+    table = doc.split("## 6. Parameters", 1)[1].split("\n## ", 1)[0]
+    for name, spec in Coordination.params.items():
+        assert f"| `{name}` |" in table, f"parameter {name} missing from docs/coordination.md section 6"
+        if spec.default is not None:
+            row = table.split(f"| `{name}` |", 1)[1].split("\n", 1)[0]
+            assert str(spec.default) in row, f"docs give another default for {name}"

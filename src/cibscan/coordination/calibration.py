@@ -49,7 +49,7 @@ __all__ = ["DEFAULT_JITTER", "DEFAULT_MIN_EXCESS", "CONTENT_KINDS", "Threshold",
 #: jitter of the null model as a multiple of the kind's window
 DEFAULT_JITTER = 5.0
 #: smallest share of a pair's units synchronous beyond chance (Cohen's kappa)
-DEFAULT_MIN_EXCESS = 0.5
+DEFAULT_MIN_EXCESS = 0.7
 #: kinds whose signal is *what* is shared rather than *when*: tested with the popularity null
 CONTENT_KINDS = ("text",)
 
@@ -102,16 +102,18 @@ def synchrony_units(tr: ibis.Table, candidates: ibis.Table, windows: Mapping[str
 
 
 def popularity_units(traces_indexed: ibis.Table, stats: ibis.Table, candidates: ibis.Table) -> ibis.Table:
-    """The content null for candidate pairs (``candidates``: ``kind, a, b, n_shared``): if
-    every account kept how many distinct targets it used but chose them in proportion to the
-    targets' popularity, account ``b`` would use a given target of ``a`` with probability
-    ``min(1, k_b (deg - 1) / (D - k_a))`` (``deg``: accounts using the target, ``k``: targets of
-    an account, ``D``: all account-target uses of the kind). Units are ``a``'s targets
-    (``_a``) or ``b``'s (``_b``); hits are the targets they shared within the window
-    (``n_shared``). This is the co-occurrence null of statistically validated projections of
+    """The content null for candidate pairs (``candidates``: ``kind, a, b, n_shared``), over
+    *shared* targets (those at least two accounts used): if every account kept how many shared
+    targets it used but chose them in proportion to the targets' popularity, account ``b``
+    would use a given shared target of ``a`` with probability ``min(1, k_b (deg - 1) / (D -
+    k_a))`` (``deg``: accounts using the target, ``k``: shared targets of an account, ``D``: all
+    account-target uses of shared targets). Units are ``a``'s shared targets (``_a``) or
+    ``b``'s (``_b``); hits are the targets they shared within the window (``n_shared``). This is the co-occurrence null of statistically validated projections of
     bipartite networks (Tumminello et al. 2011, *PLoS ONE* 6:e17994) with popularity weights."""
     uses = traces_indexed.select("kind", "aid", "key").distinct()
-    uses = uses.join(stats.select("kind", "key", deg="n_accounts"), ["kind", "key"])
+    # only targets someone else also used: an account that writes much of its own is not
+    # thereby less likely to copy, and one that copies memes is not a random writer
+    uses = uses.join(stats.filter(stats.n_accounts >= 2).select("kind", "key", deg="n_accounts"), ["kind", "key"])
     k = uses.group_by(["kind", "aid"]).aggregate(k=uses.count())
     d = uses.group_by("kind").aggregate(total=uses.count())
     out = None

@@ -20,6 +20,7 @@ from ..coordination import find_coordination
 from ..coordination.calibration import DEFAULT_JITTER, DEFAULT_MIN_EXCESS
 from ..coordination.engine import DEFAULT_HUB_CAP
 from ..coordination.evidence import ACTION_LABELS, cluster_evidence_items
+from ..coordination.messages import DEFAULT_MIN_SHARED_BANDS
 from ..findings import Finding, Findings
 from ..text import DEFAULT_BANDS, DEFAULT_MIN_CHARS, DEFAULT_ROWS
 from ..traces import ensure_traces, parse_kinds
@@ -56,7 +57,9 @@ class Coordination(Detector):
         "text_bands": Param(DEFAULT_BANDS, "MinHash-LSH bands for text traces.", int, low=1, high=64),
         "text_rows": Param(DEFAULT_ROWS, "MinHash values per band for text traces.", int, low=1, high=16),
         "text_min_chars": Param(DEFAULT_MIN_CHARS, "Texts shorter than this after normalisation get no text traces.", int, low=5),
-        "seed": Param(0, "Seed of the shuffles, the text hashes and Leiden (same seed, same result).", int),
+        "text_min_occasions": Param(4, "min_occasions for text: pairs are tested when they posted at least this many messages in common (organic meme posters often share two or three).", int, low=1),
+        "text_min_bands": Param(DEFAULT_MIN_SHARED_BANDS, "Two texts are one message when they share at least this many LSH band keys.", int, low=1, high=64),
+        "seed": Param(0, "Seed of the text hash functions and of Leiden (same seed, same result).", int),
     }
 
     def _detect(self, ws, p) -> Findings:
@@ -69,7 +72,8 @@ class Coordination(Detector):
             hub_cap=p["hub_cap"], min_occasions=p["min_occasions"], max_chance_share=p["max_chance_share"],
             min_excess=p["min_excess"], jitter=p["jitter"], resolution=p["resolution"],
             min_cluster_size=p["min_cluster_size"], samples_per_edge=p["samples_per_edge"], seed=p["seed"],
-            posts=ws.table("posts"), progress=self._progress,
+            text_min_bands=p["text_min_bands"], text_min_occasions=p["text_min_occasions"], posts=ws.table("posts"),
+            progress=self._progress,
         )
         items = _cluster_findings(self.name, p, res)
         return self.findings(p, items=items, tables=res.tables(), notes=res.notes)
