@@ -408,6 +408,17 @@ def _check_size(value: str) -> str:
     return str(value).strip()
 
 
-def open_workspace(path: str, **kwargs) -> Workspace:
-    """Open (or create) the workspace at ``path``; see ``Workspace`` for options."""
-    return Workspace(path, **kwargs)
+def open_workspace(path: str, engine: str | None = None, **kwargs) -> Workspace:
+    """Open (or create) the workspace at ``path``; see ``Workspace`` for options.
+
+    ``path`` is a DuckDB file (the default), or a folder of Parquet tables: an existing folder,
+    a path ending in ``/``, or any path with ``engine="spark"`` (then ``master=``,
+    ``spark_conf=`` apply; see ``cibscan.engines``). ``engine="duckdb"`` on a folder computes
+    with DuckDB on this machine.
+    """
+    p = os.fspath(path)
+    if engine in (None, "duckdb") and not (os.path.isdir(p) or p.endswith(("/", os.sep))):
+        return Workspace(p, **kwargs)
+    from .engines import ParquetWorkspace
+
+    return ParquetWorkspace(p, engine=engine or "duckdb", **kwargs)

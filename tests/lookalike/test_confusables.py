@@ -7,6 +7,7 @@ from cibscan.lookalike import (
     confusable_chars,
     handle_key,
     handle_keys,
+    handle_keys_many,
     is_mixed_script,
     load_confusables,
     plain_key,
@@ -50,6 +51,14 @@ def test_handle_key_differs_for_real_edits(a, b):
 def test_plain_key_keeps_ascii_and_maps_other_scripts():
     assert plain_key("Brian_Clark") == "brianclark" and handle_key("Brian_Clark") == "brlandark"
     assert handle_keys("abc") == ("abc",) and handle_keys("Brian_Clark") == ("brlandark", "brianclark")
+
+
+def test_handle_keys_many_equals_handle_keys():
+    chars = "abcilmnrvwxzAIMNRVW0123456789_.-|!@$"
+    handles = [a + b for a in chars for b in chars] + [a + b + c for a in "rnvcl1I|" for b in "rnvcl1I|" for c in "rnvcl1I|"]
+    handles += ["rrnn", "vvv", "ccll", "C1ark", "", None, "héllo", "a\nb", "Јое Вiden", "ᏴᏴC", "x" * 60, "joe biden"]
+    assert handle_keys_many(handles) == [handle_keys(h or "") for h in handles]
+    assert handle_keys_many([]) == []
 
 
 def test_confusable_chars_name_what_was_swapped():

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cibscan.lookalike import DeletionIndex, bio_overlap, classify_edit, iter_deletions, name_similarity, osa_distance
-from cibscan.lookalike.symdel import deletion_hashes
+from cibscan.lookalike.symdel import deletion_hashes, iter_length_groups, string_hash, symmetric_deletion_join
 
 
 @pytest.mark.parametrize("orig, cand, cls", [
@@ -38,17 +38,28 @@ def test_deletion_index_finds_exactly_what_brute_force_finds(keys, query, k):
 
 
 def test_deletion_hashes_match_python_deletions():
-    import ibis
-    import pyarrow as pa
+    words = ["abcdefgh", "xyz", "a", "hello", "aab", "", "jоe_𝐉"]
+    budget = [2, 1, 1, 0, 2, 1, 2]
+    for n, rows, codes in iter_length_groups(words):
+        for column, row in enumerate(rows):
+            hashes, n_deleted = deletion_hashes(codes[:, [column]], budget[row])
+            per = set(hashes[:, 0].tolist())
+            assert per == {string_hash(v) for v in iter_deletions(words[row], budget[row])}, words[row]
+            assert len(per) == len(set(iter_deletions(words[row], budget[row]))), "no two variants collide"
+            assert n_deleted.max(initial=0) == min(budget[row], n)
 
-    words = ["abcdefgh", "xyz", "a", "hello"]
-    t = ibis.memtable(pa.table({"i": list(range(len(words))), "key": words, "me": [2, 1, 1, 0]}))
-    got = deletion_hashes(t, "key", "me").to_pyarrow().to_pydict()
-    per = {}
-    for i, h in zip(got["i"], got["h"]):
-        per.setdefault(i, set()).add(h)
-    for i, (w, k) in enumerate(zip(words, [2, 1, 1, 0])):
-        assert per[i] == set(iter_deletions(w, k)), w
+
+def _brute_pairs(left, edits, right):
+    return sorted((i, j) for i, a in enumerate(left) for j, b in enumerate(right) if osa_distance(a, b) <= edits[i])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.text("abcdé", max_size=9), min_size=1, max_size=20), st.lists(st.integers(0, 2), min_size=20, max_size=20),
+       st.lists(st.text("abcdé", max_size=9), min_size=1, max_size=30))
+def test_symmetric_deletion_join_misses_no_pair_within_the_budget(left, edits, right):
+    codes = symmetric_deletion_join(left, edits[:len(left)], right)
+    found = {(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in codes}
+    assert set(_brute_pairs(left, edits, right)) <= found
 
 
 def test_name_similarity_and_bio_overlap():

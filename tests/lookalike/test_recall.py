@@ -122,3 +122,11 @@ def test_real_ira_handles_recall_and_false_positives():
     matched = match_handles([handle_keys(h) for h in originals], [handle_keys(h) for h in others])
     one_edit = {c for _, c, d in matched if d <= 1}
     assert len(one_edit) / len(others) < 0.05
+
+
+def test_spoof_of_sibling_outlets_names_the_closest_one():
+    # Regression: two outlets sharing a brand on .com and .org both matched vivujis.com, so the
+    # spoof was reported against an outlet it does not imitate (simulator seed 7).
+    m = OutletMatcher([("vivujas.com", "Vivujas"), ("vivujas.org", "Vivujas ORG")])
+    assert [x.outlet_domain for x in m.match("https://vivujis.com/a")] == ["vivujas.com"]
+    assert [x.outlet_domain for x in m.match("vivujas.net")] == ["vivujas.com", "vivujas.org"]

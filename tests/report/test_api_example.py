@@ -26,7 +26,8 @@ def test_api_example_from_a_file_to_ranked_accounts(tmp_path, monkeypatch, capsy
     monkeypatch.setattr(sys, "argv", [str(EXAMPLE), "tweets.csv", "case.duckdb"])
     ns = runpy.run_path(str(EXAMPLE), run_name="__main__")
     ranked = ns["ranked"]
-    assert list(ranked.columns) == ["account_id", "handle", "score", "confidence", "detectors", "n_findings", "statement"]
+    # the contract columns of accounts_ranked (rank.py may add more)
+    assert {"account_id", "handle", "score", "confidence", "detectors", "n_findings", "statement"} <= set(ranked.columns)
     assert sorted(ranked.account_id) == ["u1", "u2"]
     assert (tmp_path / "report.html").stat().st_size > 100_000
     assert (tmp_path / "exports" / "findings.parquet").exists()

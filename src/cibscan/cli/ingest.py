@@ -13,6 +13,7 @@ from ..errors import CibscanError, SchemaError
 from ..ingest import IngestReport
 from ..workspace import open_workspace
 from .app import WorkspaceOpt, DEFAULT_WORKSPACE, app, console
+from .app import DEFAULT_ENGINE, EngineOpt, SparkMasterOpt, engine_options
 from .render import print_ingest_report
 
 
@@ -38,9 +39,10 @@ def parse_mapping(pairs: list[str] | None, map_file: str | None) -> dict[str, st
     return mapping
 
 
-def run_ingest(workspace: str, paths: list[str], *, format: str | None, options: dict, quiet: bool = False) -> IngestReport:
+def run_ingest(workspace: str, paths: list[str], *, format: str | None, options: dict, quiet: bool = False,
+               engine: str = "duckdb", spark_master: str | None = None) -> IngestReport:
     """Open the workspace and ingest with a progress display; shared by ingest/run/demo."""
-    with open_workspace(workspace) as ws, Progress(
+    with open_workspace(workspace, **engine_options(engine, spark_master)) as ws, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} records"),
         TimeElapsedColumn(), console=console, transient=True, disable=quiet,
     ) as bar:
@@ -65,6 +67,8 @@ def ingest_command(
     images: Annotated[Optional[str], typer.Option("--images", help="Folder of avatar/media images to hash (file name without extension = account id, post id or media file name).")] = None,
     images_kind: Annotated[str, typer.Option("--images-kind", help="What the --images files are: auto (avatar when the name is an account id), avatar or media.")] = "auto",
     watchlist: Annotated[Optional[str], typer.Option("--watchlist", help="Watchlist CSV/JSON lines of accounts and outlets to protect from impersonation (stored in the workspace).")] = None,
+    engine: EngineOpt = DEFAULT_ENGINE,
+    spark_master: SparkMasterOpt = None,
 ) -> None:
     """Read export files into the workspace. Bad records go to `rejects`; nothing stops the run.
 
@@ -77,7 +81,7 @@ def ingest_command(
         format = format or "table"
     if platform:
         options["platform"] = platform
-    report = run_ingest(workspace, paths, format=format, options=options)
+    report = run_ingest(workspace, paths, format=format, options=options, engine=engine, spark_master=spark_master)
     print_ingest_report(report, workspace)
     if images or watchlist:
         from .images import run_images_and_watchlist

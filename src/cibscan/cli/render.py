@@ -28,3 +28,15 @@ def print_ingest_report(report, workspace: str) -> None:
         f"added {report.total('posts'):,} posts, {report.total('accounts'):,} accounts, "
         f"{report.total('rejects'):,} rejects to {workspace}"
     )
+
+
+#: characters a terminal would act on or hide (controls, escapes, bidi and zero-width marks)
+_TERMINAL_UNSAFE = __import__("re").compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def safe_text(value, limit: int = 100) -> str:
+    """Adversary text made safe for a terminal: control, bidi and invisible characters shown
+    as ``\\uXXXX``, cut to ``limit`` characters. Print it with ``markup=False`` (or through a
+    rich ``Table`` cell built with ``rich.text.Text``) so ``[...]`` is never read as markup."""
+    s = _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", "" if value is None else str(value))
+    return s if len(s) <= limit else s[: limit - 1] + "\u2026"

@@ -15,7 +15,7 @@ from .base import Detector, Param
 
 __all__ = ["DETECTORS", "Detector", "Param", "run_scan", "get_detector", "parse_param_overrides"]
 
-#: name -> detector class, in run order. Each detector module adds itself here.
+#: name -> detector class, in run order (registered at the end of this module).
 DETECTORS: dict[str, type[Detector]] = {}
 
 
@@ -68,12 +68,22 @@ def run_scan(
             progress(f"{n}: running")
         results[n] = d.detect(ws, progress=progress)
         store_findings(ws, {n: results[n]})
+    from ..rank import build_rankings  # noqa: PLC0415  (rank reads the stored findings of every detector)
+
+    if progress:
+        progress("ranking accounts and clusters")
+    build_rankings(ws)
     return results
 
-# impersonation: lookalike identities and spoofed outlets (independent of other detectors)
+# -- registrations, in run order: coordination first (floods and ranking read its stored
+# tables); impersonation and spoofed_domains depend on no other detector.
+from .coordination import Coordination  # noqa: E402
+from .floods import FloodsDetector  # noqa: E402
+from .personas import PersonasDetector  # noqa: E402
+from .amplifiers import AmplifiersDetector  # noqa: E402
 from .impersonation import Impersonation  # noqa: E402
-
-DETECTORS[Impersonation.name] = Impersonation
 from .spoofed_domains import SpoofedDomains  # noqa: E402
 
-DETECTORS[SpoofedDomains.name] = SpoofedDomains
+for _detector in (Coordination, FloodsDetector, PersonasDetector, AmplifiersDetector, Impersonation, SpoofedDomains):
+    DETECTORS[_detector.name] = _detector
+del _detector

@@ -9,9 +9,9 @@ Method
 2. *Candidates*, without comparing every account with every original:
 
    * lookalike handles: every handle is reduced to its key (TR39 confusable skeleton plus the
-     documented extra map, ``lookalike.confusables.handle_key``); a symmetric-deletion join
-     in the workspace engine (``lookalike.symdel.deletion_hashes``) finds the accounts whose
-     key is within 1 edit of an original's (2 for keys of ``long_handle`` characters or more;
+     documented extra map, ``lookalike.confusables.handle_key``); a symmetric-deletion join of
+     hashed deletion variants (``lookalike.symdel.symmetric_deletion_join``) finds the accounts
+     whose key is within 1 edit of an original's (2 for keys of ``long_handle`` characters or more;
      only 0, i.e. homoglyphs and separators, below ``min_edit_length``), verified with the
      optimal-string-alignment distance;
    * reused pictures: accounts whose avatar is within PDQ distance ``pdq_match`` of an
@@ -54,7 +54,7 @@ from ..lookalike import (
     bio_overlap,
     classify_edit,
     confusable_chars,
-    handle_keys,
+    handle_keys_many,
     is_mixed_script,
     name_similarity,
     scripts_of,
@@ -176,8 +176,7 @@ class Impersonation(Detector):
     # -- candidates --------------------------------------------------------------------------
     def _handle_pairs(self, ws, p, orig: list[_Original], keys: list[tuple[str, ...]]) -> dict[tuple[int, int], _Pair]:
         """Pairs (original, account) whose handle keys are within the edit budget."""
-        okeys = [handle_keys(o.handle) if o.handle else ("",) for o in orig]
-        # keys are computed in Python, so the join runs in its own in-memory engine
+        okeys = handle_keys_many([o.handle for o in orig])
         found = match_handles(okeys, keys, long_from=p["long_handle"], min_edit_length=p["min_edit_length"])
         return {(o, c): _Pair(o, c, edit_distance=d) for o, c, d in found}
 
@@ -211,7 +210,7 @@ class Impersonation(Detector):
         orig = self._originals(ws, p, accounts)
         if not orig:
             return self.findings(p, tables=empty, notes=["nothing to protect: no watchlist accounts and auto_top=0 (or no prominent accounts)"])
-        keys = [handle_keys(h) if h else ("",) for h in accounts.handle]
+        keys = handle_keys_many(accounts.handle)
         self._progress(f"impersonation: {len(orig):,} protected identities; matching handles")
         pairs = self._handle_pairs(ws, p, orig, keys)
 

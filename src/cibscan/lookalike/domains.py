@@ -203,7 +203,12 @@ class OutletMatcher:
                     for o in self._by_brand.get(m.group(0), ()):
                         if _is_label_bounded(sub, m.start(), m.end()):
                             add(o, "subdomain", 0)
-        return [m for _, m in found.values()]
+        if not found:
+            return []
+        # Sibling outlets with one brand on several suffixes (example.com, example.org) would all
+        # match; the closest copy is the one the spoof imitates (vivujis.com -> vivujas.com).
+        best = min(rank[:3] for rank, _ in found.values())
+        return [m for rank, m in found.values() if rank[:3] == best]
 
     def _owned_by_same_outlet(self, domain: str, o: _Outlet) -> bool:
         return bool(o.name) and o.name in self._own.get(domain, ())

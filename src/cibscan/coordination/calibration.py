@@ -1,0 +1,199 @@
+"""Calibration: is a pair more synchronous than chance, and by how much?
+
+Thresholds are not magic numbers. Each candidate pair (two accounts that co-acted on at least
+``min_occasions`` occasions) is tested against a null model of the *same* data in which every
+post is moved by an independent random offset, uniform in ``[-J/2, +J/2]`` with ``J`` the
+kind's *jitter* (``jitter`` times its window, five windows by default). This is the
+"dithering" or "jitter" null of spike-train synchrony analysis (Date, Bienenstock & Geman 1998;
+Amarasingham et al. 2012, "Conditional modeling and the jitter method of spike resampling",
+*J. Neurophysiology* 107:517): it keeps everything slower than ``J`` (what each account shares,
+how much, when in the day, how a story spreads over the following minutes and hours) and
+destroys only synchrony finer than ``J``. Fans who all repost their idol within a few minutes
+stay explained by chance; accounts that repost within seconds of each other, time after time,
+do not.
+
+The null is computed exactly, not sampled. Two posts ``g`` seconds apart co-act (``|gap| <=
+W``) after jittering with probability ``F(W - g) - F(-W - g)``, ``F`` the distribution of the
+difference of two uniform offsets (triangular on ``[-J, J]``). For a pair the units are the
+posts of its less active member on targets both used that have a post of the other within
+``J + W`` (none further can co-act under the null): a unit *hits* when some post of the other
+is within ``W``; under the null it hits with probability ``1 - prod(1 - p)``. Summing gives the
+observed hits ``O``, expected hits ``E`` and units ``N`` of the pair, and:
+
+* ``p_value``: upper tail of a binomial with ``N`` trials and mean ``E`` (conservative for the
+  sum of unequal Bernoulli trials, Hoeffding 1956);
+* ``excess``: ``(O - E) / (N - E)``, the share of the pair's units that are synchronous beyond
+  chance (Cohen's kappa of the pair's agreement; 1 = always together, 0 = as chance).
+
+Per kind, candidate pairs are kept when the Benjamini-Hochberg procedure at level
+``max_chance_share`` accepts their p-value (so the expected share of chance edges among the
+kept ones is at most that) and their excess is at least ``min_excess`` (the pair is
+synchronous on most of what it shares, not merely more than chance: fans are a bit more
+synchronous than chance on many targets; a bot group is synchronous on nearly all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import ibis
+import numpy as np
+import pandas as pd
+
+from .engine import coaction_rows
+
+__all__ = ["DEFAULT_JITTER", "DEFAULT_MIN_EXCESS", "CONTENT_KINDS", "Threshold", "null_probability", "synchrony_units",
+           "popularity_units", "synchrony_tests", "benjamini_hochberg", "choose_edges"]
+
+#: jitter of the null model as a multiple of the kind's window
+DEFAULT_JITTER = 5.0
+#: smallest share of a pair's units synchronous beyond chance (Cohen's kappa)
+DEFAULT_MIN_EXCESS = 0.7
+#: kinds whose signal is *what* is shared rather than *when*: tested with the popularity null
+CONTENT_KINDS = ("text",)
+
+
+def _tri_cdf(x, jitter):
+    """CDF of the difference of two independent uniform offsets on [-J/2, J/2] (an Ibis
+    expression): triangular on [-J, J]."""
+    j = jitter
+    x = x.clip(-j, j)
+    return ibis.ifelse(x <= 0, (x + j) ** 2 / (2 * j * j), 1 - (j - x) ** 2 / (2 * j * j))
+
+
+def null_probability(gap, window, jitter):
+    """Probability that two posts ``gap`` seconds apart are at most ``window`` apart after each
+    is moved by an independent uniform offset in ``[-jitter/2, jitter/2]`` (Ibis expressions
+    or numbers)."""
+    if isinstance(gap, (int, float)):
+        gap, window, jitter = ibis.literal(float(gap)), ibis.literal(float(window)), ibis.literal(float(jitter))
+    return _tri_cdf(window - gap, jitter) - _tri_cdf(-window - gap, jitter)
+
+
+def synchrony_units(tr: ibis.Table, candidates: ibis.Table, windows: Mapping[str, int], jitters: Mapping[str, float],
+                    origin: int = 0) -> ibis.Table:
+    """Per candidate pair (``candidates``: ``kind, a, b``): ``units, hits, expected`` for each
+    direction (``_a``: units are posts of ``a``; ``_b``: of ``b``)."""
+    wide = {k: int(windows[k] + np.ceil(jitters[k])) for k in windows}
+    accounts = candidates.select(aid="a").union(candidates.select(aid="b")).distinct()
+    sub = tr.semi_join(accounts, "aid")
+    co = coaction_rows(sub, wide, origin)
+    co = co.mutate(a=ibis.least(co.aid_l, co.aid_r), b=ibis.greatest(co.aid_l, co.aid_r))
+    co = co.semi_join(candidates, ["kind", "a", "b"])
+    a_left = co.aid_l < co.aid_r
+    co = co.select("kind", "a", "b", "gap",
+                   post_a=ibis.ifelse(a_left, co.post_l, co.post_r), post_b=ibis.ifelse(a_left, co.post_r, co.post_l))
+    # one row per pair of posts (a text pair matches on several band keys, a tag pair on several tags)
+    co = co.group_by(["kind", "a", "b", "post_a", "post_b"]).aggregate(gap=co.gap.min())
+    params = ibis.memtable(pd.DataFrame({"kind": list(windows), "w": [float(windows[k]) for k in windows],
+                                         "j": [float(jitters[k]) for k in windows]}))
+    co = co.join(params, "kind")
+    co = co.mutate(p=null_probability(co.gap.cast("float64"), co.w, co.j), hit=(co.gap <= co.w).cast("int64"))
+    out = None
+    for side in ("a", "b"):
+        # a unit hits under the null unless no partner post lands within the window: 1 - prod(1 - p)
+        u = co.group_by(["kind", "a", "b", f"post_{side}"]).aggregate(hit=co.hit.max(), s=(1 - co.p.clip(0.0, 1 - 1e-12)).ln().sum())
+        u = u.group_by(["kind", "a", "b"]).aggregate(**{
+            f"units_{side}": u.count(), f"hits_{side}": u.hit.sum(), f"expected_{side}": (1 - u.s.exp()).sum(),
+        })
+        out = u if out is None else out.join(u, ["kind", "a", "b"])
+    return out
+
+
+def popularity_units(traces_indexed: ibis.Table, stats: ibis.Table, candidates: ibis.Table) -> ibis.Table:
+    """The content null for candidate pairs (``candidates``: ``kind, a, b, n_shared``), over
+    *shared* targets (those at least two accounts used): if every account kept how many shared
+    targets it used but chose them in proportion to the targets' popularity, account ``b``
+    would use a given shared target of ``a`` with probability ``min(1, k_b (deg - 1) / (D -
+    k_a))`` (``deg``: accounts using the target, ``k``: shared targets of an account, ``D``: all
+    account-target uses of shared targets). Units are ``a``'s shared targets (``_a``) or
+    ``b``'s (``_b``); hits are the targets they shared within the window (``n_shared``). This is the co-occurrence null of statistically validated projections of
+    bipartite networks (Tumminello et al. 2011, *PLoS ONE* 6:e17994) with popularity weights."""
+    uses = traces_indexed.select("kind", "aid", "key").distinct()
+    # only targets someone else also used: an account that writes much of its own is not
+    # thereby less likely to copy, and one that copies memes is not a random writer
+    uses = uses.join(stats.filter(stats.n_accounts >= 2).select("kind", "key", deg="n_accounts"), ["kind", "key"])
+    k = uses.group_by(["kind", "aid"]).aggregate(k=uses.count())
+    d = uses.group_by("kind").aggregate(total=uses.count())
+    out = None
+    for side, other in (("a", "b"), ("b", "a")):
+        u = candidates.select("kind", "a", "b", "n_shared").join(uses.select("kind", "key", "deg", **{side: "aid"}), ["kind", side])
+        u = u.join(k.select("kind", **{other: "aid", "k_other": "k"}), ["kind", other])
+        u = u.join(k.select("kind", **{side: "aid", "k_self": "k"}), ["kind", side]).join(d, "kind")
+        p = (u.k_other.cast("float64") * (u.deg - 1) / (u.total - u.k_self).cast("float64")).clip(0.0, 1.0)
+        u = u.mutate(p=p)
+        u = u.group_by(["kind", "a", "b"]).aggregate(**{
+            f"units_{side}": u.count(), f"hits_{side}": u.n_shared.max(), f"expected_{side}": u.p.sum(),
+        })
+        out = u if out is None else out.join(u, ["kind", "a", "b"])
+    return out
+
+
+def synchrony_tests(units: pd.DataFrame) -> pd.DataFrame:
+    """``units`` (from ``synchrony_units``) with the less active side's ``units, hits,
+    expected`` and the pair's ``p_value`` and ``excess``."""
+    if units.empty:
+        return units.assign(units=[], hits=[], expected=[], p_value=[], excess=[])
+    from scipy.stats import binom
+
+    use_a = units["units_a"] <= units["units_b"]
+    n = np.where(use_a, units["units_a"], units["units_b"]).astype(np.int64)
+    o = np.where(use_a, units["hits_a"], units["hits_b"]).astype(np.int64)
+    e = np.minimum(np.where(use_a, units["expected_a"], units["expected_b"]).astype(float), n)
+    prob = np.clip(e / np.maximum(n, 1), 1e-12, 1 - 1e-12)
+    p_value = binom.sf(o - 1, n, prob)
+    excess = np.where(n - e > 1e-9, (o - e) / np.maximum(n - e, 1e-9), 0.0)
+    return units.assign(units=n, hits=o, expected=e, p_value=p_value, excess=excess)
+
+
+def benjamini_hochberg(p: np.ndarray, q: float) -> float:
+    """The Benjamini-Hochberg cutoff: the largest ``p_(i)`` with ``p_(i) <= q i / m`` (0 when
+    none); keeping every p-value at or below it bounds the expected share of false
+    discoveries by ``q`` (Benjamini & Hochberg 1995)."""
+    p = np.sort(np.asarray(p, dtype=float))
+    m = len(p)
+    if not m:
+        return 0.0
+    ok = p <= q * np.arange(1, m + 1) / m
+    return float(p[np.flatnonzero(ok)[-1]]) if ok.any() else 0.0
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """What calibration decided for one kind."""
+
+    kind: str
+    window_s: int
+    jitter_s: float
+    threshold: int  # smallest n_occasions among kept edges (min_occasions when none)
+    p_cutoff: float  # Benjamini-Hochberg cutoff on the pairs' p-values
+    n_candidates: int  # pairs with at least min_occasions occasions (the tests)
+    n_edges: int  # kept pairs
+    expected_chance_edges: float  # BH estimate of chance edges among the kept
+    chance_share: float  # expected_chance_edges / n_edges (at most max_chance_share)
+    pairs_any: int  # pairs that co-acted at least once
+    min_excess: float
+
+
+def choose_edges(kind: str, window_s: int, jitter_s: float, tests: pd.DataFrame, *, pairs_any: int, min_occasions: int,
+                 max_chance_share: float, min_excess: float) -> tuple[pd.Series, Threshold]:
+    """Which of a kind's tested pairs are edges (a boolean mask over ``tests``) and the
+    kind's ``Threshold``. ``min_excess`` does not apply to ``CONTENT_KINDS`` (their units are
+    everything an account wrote, cover posts included, so the share is not a synchrony)."""
+    if kind in CONTENT_KINDS:
+        min_excess = 0.0
+    t = tests
+    if len(t):
+        cut = benjamini_hochberg(t["p_value"].to_numpy(), max_chance_share)
+        significant = (t["p_value"] <= cut) if cut > 0 else pd.Series(False, index=t.index)
+        keep = significant & (t["excess"] >= min_excess)
+    else:
+        cut, significant, keep = 0.0, pd.Series(dtype=bool), pd.Series(dtype=bool)
+    n_sig, n_edges = int(significant.sum()), int(keep.sum())
+    # BH: about m * cut of the n_sig significant pairs are chance; the excess filter keeps
+    # n_edges of them and is assumed not to favour chance pairs (it disfavours them)
+    share = len(t) * cut / n_sig if n_sig else 0.0
+    threshold = int(t.loc[keep, "n_occasions"].min()) if n_edges else min_occasions
+    return keep, Threshold(kind, int(window_s), float(jitter_s), threshold, cut, int(len(t)), n_edges, share * n_edges,
+                           share if n_edges else 0.0, int(pairs_any), float(min_excess))

@@ -1,0 +1,262 @@
+"""Text normalisation and MinHash-LSH band keys for near-duplicate ("copy-paste") detection.
+
+Two posts whose normalised texts share enough character shingles share at least one LSH *band
+key*; the co-action engine treats a band key like any other shared target. Everything here is
+vectorised over Arrow arrays (``normalise_texts``, ``text_sketches``) so it runs inside an Ibis
+expression as a UDF (``text_sketch_udf``) over millions of posts; the one-text helpers
+(``normalise_text``, ``text_band_keys``) call the same code, so a key computed in Python is the
+key stored in the ``traces`` table.
+
+Method
+------
+* Normalisation (for any script): Unicode NFKC; the leading ``RT @user:`` of a retweet, URLs and
+  @mentions removed; ``#`` dropped (the tag word stays); lower case; zero-width and bidi control
+  characters removed (a cheap way to defeat exact-match filters); Arabic diacritics and tatweel
+  removed and Arabic/Persian letter variants folded (``ي ى ئ -> ی``, ``ك -> ک``, ``ة -> ه``,
+  ``أ إ آ ٱ -> ا``, ``ؤ -> و``), Cyrillic ``ё -> е``; every number (in any digit script)
+  becomes ``0``; punctuation, symbols and emoji become spaces; whitespace collapsed.
+* Shingles: every run of ``shingle`` consecutive characters (default 5) of the normalised text.
+* One-permutation MinHash with rotation densification (Li, Owen & Zhang 2012, "One Permutation
+  Hashing"; Shrivastava & Li 2014, "Densifying One Permutation Hashing"): each shingle is hashed
+  once to 64 bits; the hash space is cut into ``bands * rows`` equal bins; a text's signature is
+  the minimum hash in each bin (empty bins borrow from the next non-empty bin). Two texts agree
+  on a bin with probability equal to their Jaccard similarity, as with classic MinHash, at the
+  cost of one hash per shingle instead of ``bands * rows``.
+* LSH banding (Leskovec, Rajaraman & Ullman, *Mining of Massive Datasets*, ch. 3): the signature
+  is cut into ``bands`` groups of ``rows`` values; each group hashes to one band key. Two texts
+  with Jaccard similarity ``s`` share at least one band key with probability
+  ``1 - (1 - s**rows)**bands``: with the defaults (10 bands of 5 rows) 0.98 at ``s = 0.8``,
+  0.84 at 0.7, 0.27 at 0.5 and 0.02 at 0.3.
+
+The ``item`` of a text is a hash of its whole signature: texts with identical signatures (exact
+copies after normalisation) have the same item, which is how the engine counts *distinct*
+messages shared by two accounts rather than the number of bands they share.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "DEFAULT_BANDS",
+    "DEFAULT_ROWS",
+    "DEFAULT_SHINGLE",
+    "DEFAULT_MIN_CHARS",
+    "normalise_text",
+    "normalise_texts",
+    "text_sketches",
+    "text_band_keys",
+    "text_item",
+    "band_collision_probability",
+    "text_sketch_udf",
+]
+
+DEFAULT_BANDS = 10
+DEFAULT_ROWS = 5
+DEFAULT_SHINGLE = 5
+#: normalised texts shorter than this get no keys: "ok", "lol", "thanks" are shared by
+#: everybody and say nothing about coordination.
+DEFAULT_MIN_CHARS = 20
+
+# (pattern, replacement) applied in order with RE2 (pyarrow.compute) after NFKC and lower-casing
+# (full-width and styled letters are plain by then); few passes, since each is a scan of the batch.
+_RULES: tuple[tuple[str, str], ...] = (
+    (r"^\s*rt\s+@\w+\s*:?|\b(?:https?://|www\.)\S+|@\w+", " "),  # retweet marker, URLs, mentions
+    # the tag sign; zero-width, bidi and soft-hyphen characters; Arabic diacritics and tatweel
+    (r"[#\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{FEFF}\x{00AD}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06ED}\x{0640}]", ""),
+    (r"\p{Nd}+", "0"),  # every number, in any script, is "0": digit-script variants match
+)
+# letter variants folded, only in batches that hold Arabic-script or Cyrillic text
+_ARABIC = r"[\x{0600}-\x{06FF}]"
+_ARABIC_FOLDS: tuple[tuple[str, str], ...] = (
+    (r"[\x{064A}\x{0649}\x{0626}]", "\u06cc"),  # ي ى ئ -> Persian yeh
+    (r"\x{0643}", "\u06a9"),  # ك -> Persian kaf
+    (r"\x{0629}", "\u0647"),  # ة -> ه
+    (r"[\x{0623}\x{0625}\x{0622}\x{0671}]", "\u0627"),  # أ إ آ ٱ -> ا
+    (r"\x{0624}", "\u0648"),  # ؤ -> و
+)
+_CYRILLIC_FOLDS: tuple[tuple[str, str], ...] = ((r"\x{0451}", "\u0435"),)  # ё -> е
+_SEPARATORS = (r"[\p{P}\p{S}\s]+", " ")  # punctuation, symbols, emoji, runs of spaces
+
+_U64 = np.uint64
+_MAX = np.iinfo(np.uint64).max
+_FMIX1, _FMIX2 = _U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)
+_ROLL = _U64(0x100000001B3)  # FNV prime: rolling base for shingle hashes
+_ROTATE = _U64(0x9E3779B97F4A7C15)  # golden-ratio offset added per densification step
+
+
+def normalise_texts(texts: pa.Array | pa.ChunkedArray | list) -> pa.Array:
+    """Normalised texts (see the module docstring), null where the input is null.
+
+    Vectorised over an Arrow string array; works for any script (tested on Latin, Cyrillic,
+    Arabic and Persian)."""
+    arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
+        arr = arr.cast(pa.string())
+    arr = pc.utf8_lower(pc.utf8_normalize(arr, form="NFKC"))
+    rules = list(_RULES)
+    if pc.any(pc.match_substring_regex(arr, _ARABIC)).as_py():
+        rules += _ARABIC_FOLDS
+    if pc.any(pc.match_substring(arr, "\u0451")).as_py():
+        rules += _CYRILLIC_FOLDS
+    for pattern, repl in rules + [_SEPARATORS]:
+        arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=repl)
+    return pc.utf8_trim_whitespace(arr)
+
+
+def normalise_text(text: str | None) -> str | None:
+    """One text normalised exactly as ``normalise_texts`` does it.
+
+    >>> normalise_text("RT @someone: Vote NOW!!! https://t.co/x #Election2024 🇺🇸")
+    'vote now election0'
+    """
+    if text is None:
+        return None
+    return normalise_texts(pa.array([text], type=pa.string()))[0].as_py()
+
+
+def _fmix64(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: a cheap, well-mixing bijection on uint64."""
+    h = h ^ (h >> _U64(33))
+    h = h * _FMIX1
+    h = h ^ (h >> _U64(33))
+    h = h * _FMIX2
+    return h ^ (h >> _U64(33))
+
+
+def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(keep, sig): which texts are long enough, and their one-permutation MinHash signatures
+    (``keep.sum() x n_bins`` uint64)."""
+    lens = pc.fill_null(pc.utf8_length(norm), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    keep = lens >= max(min_chars, shingle)
+    if not keep.any():
+        return keep, np.empty((0, n_bins), dtype=np.uint64)
+    kept = norm.filter(pa.array(keep))
+    lens = lens[keep]
+    n = len(kept)
+    cp = np.frombuffer("".join(kept.to_pylist()).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n_sh = lens - shingle + 1  # shingles per text (>= 1 since len >= shingle)
+    total = len(cp) - shingle + 1
+    h = np.zeros(total, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for m in range(shingle):
+            h = h * _ROLL + cp[m : m + total]
+        # positions whose shingle stays inside one text: text t starts at offset s_t and owns
+        # positions s_t .. s_t + n_sh[t] - 1
+        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        owner = np.repeat(np.arange(n), n_sh)
+        pos = np.repeat(starts - np.concatenate(([0], np.cumsum(n_sh)[:-1])), n_sh) + np.arange(n_sh.sum())
+        h = _fmix64(h[pos] ^ _U64(seed & 0xFFFFFFFFFFFFFFFF))
+    # bin = floor(high 32 bits * n_bins / 2^32): equal slices of the hash space (OPH)
+    bins = ((h >> _U64(32)) * _U64(n_bins)) >> _U64(32)
+    sig = np.full((n, n_bins), _MAX, dtype=np.uint64)
+    np.minimum.at(sig, (owner, bins.astype(np.int64)), h)
+    empty = sig == _MAX
+    if empty.any():
+        # rotation densification: an empty bin takes the next non-empty bin to its right
+        # (circularly), plus an offset per step so borrowed values differ from the lender's.
+        idx = np.where(np.concatenate([~empty, ~empty], axis=1), np.arange(2 * n_bins), 4 * n_bins)
+        nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1][:, :n_bins]
+        dist = (nxt - np.arange(n_bins)).astype(np.uint64)
+        src = sig[np.arange(n)[:, None], nxt % n_bins]
+        with np.errstate(over="ignore"):
+            sig = np.where(empty, src + dist * _ROTATE, sig)
+    return keep, sig
+
+
+def text_sketches(
+    texts,
+    *,
+    bands: int = DEFAULT_BANDS,
+    rows: int = DEFAULT_ROWS,
+    shingle: int = DEFAULT_SHINGLE,
+    min_chars: int = DEFAULT_MIN_CHARS,
+    seed: int = 0,
+    normalised: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """LSH sketches of many texts at once.
+
+    Returns ``(keep, items, keys)``: ``keep`` (bool, one per text) says which texts are long
+    enough after normalisation to get keys; for those, ``items`` (int64) identifies the whole
+    signature and ``keys`` (int64, ``keep.sum() x bands``) holds the band keys. Deterministic
+    for a given ``seed`` on every machine.
+    """
+    norm = texts if normalised else normalise_texts(texts)
+    if isinstance(norm, pa.ChunkedArray):
+        norm = norm.combine_chunks()
+    keep, sig = _signatures(norm, bands * rows, shingle, min_chars, seed)
+    if not len(sig):
+        return keep, np.empty(0, dtype=np.int64), np.empty((0, bands), dtype=np.int64)
+    with np.errstate(over="ignore"):
+        keys = np.empty((len(sig), bands), dtype=np.uint64)
+        for b in range(bands):
+            acc = _fmix64(np.full(len(sig), _U64(b + 1) * _ROTATE, dtype=np.uint64))
+            for r in range(rows):
+                acc = _fmix64(acc ^ sig[:, b * rows + r])
+            keys[:, b] = acc
+        item = _fmix64(np.full(len(sig), _ROTATE, dtype=np.uint64))
+        for c in range(sig.shape[1]):
+            item = _fmix64(item ^ sig[:, c])
+    return keep, item.view(np.int64), keys.view(np.int64)
+
+
+def text_band_keys(text: str | None, **options) -> list[int]:
+    """The LSH band keys of one text (empty when it is too short after normalisation).
+
+    >>> a = text_band_keys("The election was stolen, share before they delete this!")
+    >>> b = text_band_keys("the election was STOLEN - share before they delete this")
+    >>> len(a), a == b
+    (10, True)
+    """
+    keep, _, keys = text_sketches(pa.array([text], type=pa.string()), **options)
+    return [int(k) for k in keys[0]] if keep[0] else []
+
+
+def text_item(text: str | None, **options) -> int | None:
+    """The id of a text's whole signature (equal for exact copies after normalisation)."""
+    keep, items, _ = text_sketches(pa.array([text], type=pa.string()), **options)
+    return int(items[0]) if keep[0] else None
+
+
+def band_collision_probability(similarity: float, bands: int = DEFAULT_BANDS, rows: int = DEFAULT_ROWS) -> float:
+    """Chance that two texts of Jaccard ``similarity`` share at least one band key."""
+    return 1.0 - (1.0 - similarity**rows) ** bands
+
+
+_SKETCH_TYPE = pa.struct([("item", pa.int64()), ("keys", pa.list_(pa.int64()))])
+
+
+def sketch_array(texts, **options) -> pa.Array:
+    """``text_sketches`` as an Arrow struct array ``{item, keys}``; a text too short for keys
+    gets ``{item: 0, keys: []}`` (never null: DuckDB's UDF protocol forbids null results)."""
+    arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.string())
+    keep, items, keys = text_sketches(arr, **options)
+    n = len(keep)
+    full_items = np.zeros(n, dtype=np.int64)
+    full_items[keep] = items
+    lengths = np.where(keep, keys.shape[1], 0).astype(np.int32)
+    offsets = pa.array(np.concatenate(([0], np.cumsum(lengths))).astype(np.int32))
+    lists = pa.ListArray.from_arrays(offsets, pa.array(keys.reshape(-1), type=pa.int64()))
+    return pa.StructArray.from_arrays([pa.array(full_items), lists], fields=list(_SKETCH_TYPE))
+
+
+def text_sketch_udf(**options):
+    """An Ibis scalar UDF ``f(text) -> struct<item: int64, keys: array<int64>>`` computing
+    ``text_sketches`` batch by batch inside the engine (no pull of the texts into Python)."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    rtype = dt.Struct({"item": dt.int64, "keys": dt.Array(dt.int64)})
+
+    def sketch(text):
+        return sketch_array(text, **options)
+
+    # set, not written, annotations: this module uses postponed evaluation of annotations
+    sketch.__annotations__ = {"text": str, "return": rtype}
+
+    sketch.__name__ = "cibscan_text_sketch_" + "_".join(f"{k}{v}" for k, v in sorted(options.items()))
+    return ibis.udf.scalar.pyarrow(sketch)

@@ -1,0 +1,138 @@
+"""Calibration: the jitter null, the popularity null, the tests and the edge choice
+(cibscan.coordination.calibration)."""
+
+from __future__ import annotations
+
+import random
+
+import ibis
+import numpy as np
+import pandas as pd
+import pytest
+
+from cibscan.coordination.calibration import (
+    benjamini_hochberg,
+    choose_edges,
+    null_probability,
+    popularity_units,
+    synchrony_tests,
+    synchrony_units,
+)
+from cibscan.coordination.engine import account_index, coaction_rows, key_stats, pair_items, pair_stats, prepare_traces
+
+
+def _p(gap, w=60, j=300):
+    return float(ibis.literal(0).cast("float64").name("x").as_table().select(p=null_probability(gap, w, j)).execute()["p"][0])
+
+
+def test_null_probability_closed_form():
+    assert _p(0) == pytest.approx(1 - (1 - 60 / 300) ** 2)  # 0.36
+    assert _p(360) == pytest.approx(0.0) and _p(1000) == pytest.approx(0.0)
+    values = [_p(g) for g in (0, 30, 60, 120, 240, 350)]
+    assert values == sorted(values, reverse=True)
+
+
+def test_null_probability_matches_simulated_jitter():
+    rng = np.random.default_rng(0)
+    for gap in (0, 45, 200):
+        u = rng.uniform(-150, 150, size=(200_000, 2))
+        sim = np.mean(np.abs(gap + u[:, 0] - u[:, 1]) <= 60)
+        assert _p(gap) == pytest.approx(sim, abs=0.005)
+
+
+@pytest.mark.parametrize("p, q, cut", [
+    ([0.001, 0.002, 0.03, 0.5], 0.05, 0.002),  # 0.03 > 0.05 * 3 / 4 = 0.0375? no: 0.03 <= 0.0375 -> 0.03
+    ([0.2, 0.3], 0.05, 0.0),
+    ([], 0.05, 0.0),
+    ([0.01, 0.04], 0.05, 0.04),
+])
+def test_benjamini_hochberg(p, q, cut):
+    expected = 0.03 if p == [0.001, 0.002, 0.03, 0.5] else cut
+    assert benjamini_hochberg(np.array(p), q) == pytest.approx(expected)
+
+
+def _tr(rows):
+    df = pd.DataFrame(rows, columns=["account_id", "post_id", "kind", "key_text", "at"])
+    df["key"] = pd.factorize(df["kind"] + ":" + df["key_text"])[0].astype("int64")
+    df["item"] = df["key"]
+    t = ibis.memtable(df)
+    index = account_index(t)
+    return prepare_traces(t, index, key_stats(t), 0), index, t
+
+
+def _tests(rows, window=60, jitter=300.0):
+    tr, index, _ = _tr(rows)
+    pairs = pair_stats(pair_items(coaction_rows(tr, {"repost": window})))
+    units = synchrony_units(tr, pairs.select("kind", "a", "b"), {"repost": window}, {"repost": jitter})
+    df = synchrony_tests(pairs.join(units, ["kind", "a", "b"]).to_pandas())
+    names = dict(zip(*index.to_pandas()[["aid", "account_id"]].T.values))
+    df["pair"] = df["a"].map(names) + "-" + df["b"].map(names)
+    return df.set_index("pair")
+
+
+def test_synchronous_pair_against_spread_pair():
+    rng = random.Random(1)
+    rows = []
+    for k in range(20):
+        t0 = 100_000 * k
+        rows += [("bot1", f"b1_{k}", "repost", f"t{k}", t0 + 5), ("bot2", f"b2_{k}", "repost", f"t{k}", t0 + 8)]
+        # two fans: each reposts within about ten minutes, independently
+        rows += [("fan1", f"f1_{k}", "repost", f"t{k}", t0 + rng.randrange(0, 600)),
+                 ("fan2", f"f2_{k}", "repost", f"t{k}", t0 + rng.randrange(0, 600))]
+    df = _tests(rows)
+    bots = df.loc["bot1-bot2"]
+    assert (bots["units"], bots["hits"]) == (20, 20)
+    assert bots["expected"] == pytest.approx(20 * _p(3), rel=0.01)  # one partner post 3 s away per unit
+    assert bots["excess"] == pytest.approx(1.0) and bots["p_value"] < 1e-8
+    fans = df.loc["fan1-fan2"]
+    assert fans["excess"] < 0.5 and fans["p_value"] > 1e-3
+
+
+def test_units_only_count_posts_with_a_partner_nearby():
+    # a posts ten times alone on the target long before b: those posts are no units
+    rows = [("a", f"x{i}", "repost", "t", 1000 * i) for i in range(10)]
+    rows += [("a", "y", "repost", "t", 50_000), ("b", "z", "repost", "t", 50_010)]
+    df = _tests(rows)
+    r = df.loc["a-b"]
+    assert (r["units_a"], r["units_b"], r["units"], r["hits"]) == (1, 1, 1, 1)
+
+
+def test_choose_edges_masks_and_reports():
+    tests = pd.DataFrame({
+        "kind": "repost", "a": [1, 2, 3, 4], "b": [9, 9, 9, 9], "n_occasions": [12, 9, 8, 3],
+        "p_value": [1e-9, 1e-6, 1e-6, 0.4], "excess": [0.95, 0.3, 0.8, 0.1],
+    })
+    keep, th = choose_edges("repost", 60, 300.0, tests, pairs_any=40, min_occasions=2, max_chance_share=0.05, min_excess=0.5)
+    assert keep.tolist() == [True, False, True, False]  # the second is significant but not synchronous enough
+    assert th.n_candidates == 4 and th.n_edges == 2 and th.threshold == 8
+    assert th.p_cutoff == pytest.approx(1e-6) and th.chance_share == pytest.approx(4 * 1e-6 / 3)
+    assert th.pairs_any == 40
+    none, th0 = choose_edges("link", 60, 300.0, tests.iloc[0:0], pairs_any=0, min_occasions=2, max_chance_share=0.05, min_excess=0.5)
+    assert th0.n_edges == 0 and th0.threshold == 2 and th0.chance_share == 0.0
+
+
+def test_content_kinds_ignore_the_excess_floor():
+    tests = pd.DataFrame({"kind": "text", "a": [1], "b": [2], "n_occasions": [5], "p_value": [1e-9], "excess": [0.1]})
+    keep, _ = choose_edges("text", 86400, 432000.0, tests, pairs_any=1, min_occasions=2, max_chance_share=0.05, min_excess=0.5)
+    assert keep.tolist() == [True]
+
+
+def test_popularity_null_rare_shared_messages_beat_popular_ones():
+    rows = []
+    # a and b share 4 rare messages (nobody else); c and d share 4 memes everybody posts
+    for m in range(4):
+        rows += [("a", f"a{m}", "text", f"rare{m}", 10 * m), ("b", f"b{m}", "text", f"rare{m}", 10 * m + 5)]
+        rows += [("c", f"c{m}", "text", f"meme{m}", 10 * m), ("d", f"d{m}", "text", f"meme{m}", 10 * m + 5)]
+        rows += [(f"u{i}", f"u{i}_{m}", "text", f"meme{m}", 5000 + i) for i in range(30)]
+    for acc in "abcd":  # everyone also writes unique posts
+        rows += [(acc, f"{acc}own{i}", "text", f"{acc}own{i}", 90_000 + i) for i in range(6)]
+    tr, index, t = _tr(rows)
+    pairs = pair_stats(pair_items(coaction_rows(tr, {"text": 86400})))
+    indexed = t.join(index, "account_id").select("kind", "aid", "key")
+    units = popularity_units(indexed, key_stats(t), pairs)
+    df = synchrony_tests(pairs.join(units, ["kind", "a", "b"]).to_pandas())
+    names = dict(zip(*index.to_pandas()[["aid", "account_id"]].T.values))
+    df = df.set_index(df["a"].map(names) + df["b"].map(names))
+    assert df.loc["ab", "hits"] == 4 and df.loc["ab", "units"] == 4  # units: shared messages only (own posts are no units)
+    assert df.loc["ab", "expected"] < 0.5 and df.loc["ab", "p_value"] < 1e-3
+    assert df.loc["cd", "expected"] > 1 and df.loc["cd", "p_value"] > df.loc["ab", "p_value"] * 1000

@@ -1,0 +1,119 @@
+"""Text normalisation and MinHash-LSH band keys (cibscan.text)."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from cibscan.text import (
+    band_collision_probability,
+    normalise_text,
+    normalise_texts,
+    sketch_array,
+    text_band_keys,
+    text_item,
+    text_sketches,
+)
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("RT @someone: Vote NOW!!! https://t.co/x #Election2024", "vote now election0"),
+        ("rt @a_b Hello   @bob   world", "hello world"),
+        ("Ｆｕｌｌｗｉｄｔｈ ＴＥＸＴ", "fullwidth text"),  # NFKC
+        ("zero\u200bwidth\u200c joiners\ufeff", "zerowidth joiners"),
+        ("emoji 🙂🙂 and — dashes…", "emoji and dashes"),
+        ("Привет, МИР! Ёлка", "привет мир елка"),  # Cyrillic, ё folded
+        ("كتاب يوم مدرسة ٱلْحَمْدُ", "کتاب یوم مدرسه الحمد"),  # Arabic letters folded to Persian forms, diacritics gone
+        ("سلام دنیا ۱۲۳ ١٢٣ 123", "سلام دنیا 0 0 0"),  # numbers in any digit script
+        ("www.example.com/path and text", "and text"),
+        ("", ""),
+    ],
+)
+def test_normalise_text_table(raw, expected):
+    assert normalise_text(raw) == expected
+
+
+def test_normalise_none_and_vectorised_agree():
+    texts = ["A b", None, "Ё"]
+    assert normalise_text(None) is None
+    assert normalise_texts(texts).to_pylist() == [normalise_text(t) for t in texts]
+    assert normalise_texts(pa.chunked_array([["A b"], [None, "Ё"]])).to_pylist() == ["a b", None, "е"]
+
+
+def test_copies_share_all_bands_and_item():
+    a = "The election was stolen, share before they delete this!"
+    b = "RT @x: the election was STOLEN -- share before they delete this https://t.co/zz"
+    assert text_band_keys(a) == text_band_keys(b)
+    assert len(text_band_keys(a)) == 10
+    assert text_item(a) == text_item(b) is not None
+
+
+def test_short_texts_get_no_keys():
+    assert text_band_keys("ok lol") == []
+    assert text_item("thanks!!") is None
+    assert text_band_keys(None) == []
+
+
+def test_unrelated_texts_share_no_band():
+    a = text_band_keys("Completely different words about football and the weekend match")
+    b = text_band_keys("Recipe: two eggs, flour, sugar and a pinch of salt for pancakes")
+    assert not set(a) & set(b)
+
+
+@pytest.mark.parametrize("script_text", [
+    "Выборы были украдены, поделитесь этим пока не удалили сообщение",
+    "انتخابات تقلبی بود، این پیام را قبل از حذف شدن منتشر کنید لطفا",
+    "الانتخابات مزورة شارك هذه الرسالة قبل أن يتم حذفها من فضلك",
+])
+def test_near_duplicates_match_in_other_scripts(script_text):
+    edited = script_text.replace(" ", "  ", 2) + "!!"
+    assert set(text_band_keys(script_text)) & set(text_band_keys(edited))
+
+
+def test_signature_agreement_estimates_jaccard():
+    """One-permutation MinHash is an unbiased Jaccard estimator: checked on random edits."""
+    from cibscan.text import _signatures
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(300)]
+    err = []
+    for _ in range(200):
+        x = [rng.choice(words) for _ in range(25)]
+        y = list(x)
+        for _ in range(rng.randint(0, 10)):
+            y[rng.randrange(len(y))] = rng.choice(words)
+        nx, ny = normalise_texts([" ".join(x), " ".join(y)]).to_pylist()
+        sx = {nx[i:i + 5] for i in range(len(nx) - 4)}
+        sy = {ny[i:i + 5] for i in range(len(ny) - 4)}
+        j = len(sx & sy) / len(sx | sy)
+        _, sig = _signatures(pa.array([nx, ny]), 50, 5, 20, 0)
+        err.append((sig[0] == sig[1]).mean() - j)
+    assert abs(np.mean(err)) < 0.02
+    assert np.std(err) < 0.1
+
+
+def test_seed_changes_keys_and_is_deterministic():
+    t = "A message long enough to be sketched by the LSH code"
+    assert text_band_keys(t, seed=1) == text_band_keys(t, seed=1)
+    assert text_band_keys(t, seed=1) != text_band_keys(t, seed=2)
+
+
+def test_sketch_array_shape():
+    arr = sketch_array(["short", "a message long enough to be sketched here", None])
+    rows = arr.to_pylist()
+    assert rows[0] == {"item": 0, "keys": []}
+    assert len(rows[1]["keys"]) == 10 and rows[1]["item"] != 0
+    assert rows[2] == {"item": 0, "keys": []}
+    keep, items, keys = text_sketches(["x" * 30, "y"], bands=4, rows=2)
+    assert keep.tolist() == [True, False] and keys.shape == (1, 4)
+
+
+def test_collision_probability_curve():
+    assert band_collision_probability(0.8) > 0.97
+    assert band_collision_probability(0.3) < 0.03
+    assert band_collision_probability(1.0) == 1.0
