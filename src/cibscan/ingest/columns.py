@@ -37,8 +37,8 @@ _FAILED = object()
 _WS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()) + "]"
 _EDGE_WS = f"^{_WS}|{_WS}$"
 _ALL_WS = f"^{_WS}*$"
-#: the separator of a record's values when several columns make one key: CSV fields cannot
-#: hold it (the csv module refuses a NUL byte)
+#: the separator of a record's values when several columns make one key (a batch where a
+#: field holds it, which Python 3.11's csv module allows, takes the tuple path instead)
 _SEP = "\x00"
 
 
@@ -141,7 +141,7 @@ class BatchParse:
             # one string per record: its values joined, or only None where the file lacks a column
             missing = [c.null_count == len(c) for c in columns]
             present = [c for c, m in zip(columns, missing) if not m]
-            if all(c.null_count == 0 and c.type == present[0].type for c in present):
+            if all(c.null_count == 0 and c.type == present[0].type for c in present) and not _holds_sep(present):
                 if not present:
                     return self._map(lambda _: func(*[None] * len(columns)), pa.nulls(self.size, pa.string()), None, None)
                 joined = pc.binary_join_element_wise(*present, pa.scalar(_SEP, present[0].type)) if len(present) > 1 else present[0]
@@ -230,6 +230,11 @@ class BatchParse:
             return None if rec is None else account_row(rec, platform)
 
         return self.map_rows(row, *columns, memo=memo).indexed()
+
+
+def _holds_sep(columns: list[pa.Array]) -> bool:
+    """Whether any value of ``columns`` holds ``_SEP`` (joined keys would then be ambiguous)."""
+    return len(columns) > 1 and any(pc.any(pc.match_substring(c, _SEP)).as_py() for c in columns)
 
 
 def _is_encodable(t: pa.DataType) -> bool:
