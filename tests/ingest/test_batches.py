@@ -105,6 +105,7 @@ def _variants(adapter) -> dict[str, bytes]:
         "many": head + body * 40,
         "multiline": head + one[: len(one) // 2] + '"\n"' + one[len(one) // 2:] + body,
         "nul-byte": head + rows[0].replace(",", ",\x00", 1) + body,
+        "bare-cr": head + rows[0].replace(",", ",a\rb", 1) + rows[0].replace(",", ',"a\rb"', 1) + body.replace("\n", "\r\r\n", 1),
     }
     data = {k: v.encode("utf-8") for k, v in out.items()}
     data["utf-8-bom"] = codecs.BOM_UTF8 + out["as-is"].encode("utf-8")

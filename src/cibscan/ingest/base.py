@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .batches import RowBatch, iter_csv_batches, iter_parquet_batches
+from .batches import RowBatch, iter_csv_batches
 from .readers import (
     LineSource,
     Unit,
@@ -232,11 +232,9 @@ class Adapter:
     def batches(self, path: str) -> Iterator[RowBatch | Unit] | None:
         """The file's units for the columnar path: runs of readable records as ``RowBatch``es,
         unreadable ones as error units, in file order; ``None`` when the adapter has no
-        columnar path (``parse_batch``) or not for this container."""
-        if type(self).parse_batch is Adapter.parse_batch or self.container not in ("csv", "parquet"):
+        columnar path (``parse_batch``), which only CSV adapters have so far."""
+        if type(self).parse_batch is Adapter.parse_batch or self.container != "csv":
             return None
-        if self.container == "parquet":
-            return iter_parquet_batches(path)
         self._lines = LineSource(path)
         return iter_csv_batches(self._lines, delimiter=self.csv_delimiter(path))
 

@@ -16,28 +16,16 @@ records, positions and raw texts.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from itertools import chain
 from operator import itemgetter
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
 from .readers import MAX_CSV_RECORD_LINES, LineSource, Unit, read_csv_records
 
-__all__ = [
-    "RowBatch",
-    "CsvBatch",
-    "ParquetBatch",
-    "JsonBatch",
-    "BATCH_ROWS",
-    "iter_csv_batches",
-    "iter_parquet_batches",
-    "iter_unit_batches",
-    "dig_path",
-]
+__all__ = ["RowBatch", "CsvBatch", "BATCH_ROWS", "iter_csv_batches"]
 
 #: records per batch: large enough to spread per-batch costs, small enough to keep memory flat
 BATCH_ROWS = 20_000
@@ -47,26 +35,16 @@ class RowBatch:
     """A run of consecutive records read without error.
 
     ``column(name)`` gives one value per record, as ``unit(i)``'s payload gives it (``None``
-    where the record has no such column; a dotted name that is not a column is a path into
-    nested objects, ``user.id``); ``arrow(name)`` the same as an Arrow array when the batch
-    holds it that way, else ``None``; ``unit(i)`` is the record as the unit-by-unit path reads
-    it; ``irregular`` holds the records that have no columns (a JSON line that is not an
-    object), which must be read unit by unit.
+    where the record has no such column); ``arrow(name)`` the same as an Arrow array when the
+    batch holds it that way, else ``None``; ``unit(i)`` is the record as the unit-by-unit path
+    reads it.
     """
 
     size: int = 0
-    irregular: frozenset[int] = frozenset()
 
     def column(self, name: str) -> list:
         values = self._column(name)
-        if values is not None:
-            return values
-        if "." in name:
-            first, *rest = name.split(".")
-            values = self._column(first)
-            if values is not None:
-                return [dig_path(v, rest) for v in values]
-        return [None] * self.size
+        return [None] * self.size if values is None else values
 
     def arrow(self, name: str) -> pa.Array | None:
         return None
@@ -94,7 +72,7 @@ class CsvBatch(RowBatch):
 
     def arrow(self, name: str) -> pa.Array:
         """Column ``name`` as strings (all null when the file has no such column: a unit's
-        payload has no such key, nor any nested object to follow a dotted name into)."""
+        payload has no such key)."""
         j = self._index.get(name)
         if j is None:
             return pa.nulls(self.size, pa.large_string())
@@ -106,60 +84,6 @@ class CsvBatch(RowBatch):
 
     def unit(self, i: int) -> Unit:
         return Unit(f"line {self.starts[i]}", self.raws[i], dict(zip(self.header, self.rows[i])))
-
-
-class ParquetBatch(RowBatch):
-    """Rows of one Parquet record batch (``readers.iter_parquet_units``), positions ``row N``."""
-
-    def __init__(self, batch: pa.RecordBatch, first_row: int):
-        self.batch, self.first_row = batch, first_row
-        self.size = batch.num_rows
-        names = batch.schema.names
-        self._unique = len(set(names)) == len(names)
-
-    def _column(self, name: str) -> list | None:
-        if name not in self.batch.schema.names:
-            return None
-        if self._unique:
-            return self.batch.column(name).to_pylist()
-        return [row[name] for row in self.batch.to_pylist()]  # repeated names: as the row dicts have it
-
-    def arrow(self, name: str) -> pa.Array | None:
-        if self._unique and name in self.batch.schema.names:
-            return self.batch.column(name)
-        return None
-
-    def unit(self, i: int) -> Unit:
-        row = self.batch.slice(i, 1).to_pylist()[0]
-        return Unit(f"row {self.first_row + i}", json.dumps(row, ensure_ascii=False, default=str), row)
-
-
-class JsonBatch(RowBatch):
-    """JSON units (lines of a JSON-lines file): ``column(name)`` is the value of key ``name``,
-    or of a dotted path into nested objects (``user.id``) when no key has that name."""
-
-    def __init__(self, units: list[Unit]):
-        self.units = units
-        self.size = len(units)
-        self.irregular = frozenset(i for i, u in enumerate(units) if type(u.payload) is not dict)
-
-    def column(self, name: str) -> list:
-        if "." not in name:
-            return [u.payload.get(name) if type(u.payload) is dict else None for u in self.units]
-        parts = name.split(".")
-        return [(obj[name] if name in obj else dig_path(obj, parts)) if type(obj := u.payload) is dict else None for u in self.units]
-
-    def unit(self, i: int) -> Unit:
-        return self.units[i]
-
-
-def dig_path(obj: Any, parts: list[str]) -> Any:
-    """``obj[p1][p2]...``, or ``None`` as soon as a level is not an object holding the key."""
-    for part in parts:
-        if not isinstance(obj, dict) or part not in obj:
-            return None
-        obj = obj[part]
-    return obj
 
 
 class _Run:
@@ -266,37 +190,3 @@ def _read_block(text: list[str], start: int, header: list[str], delimiter: str, 
         except csv.Error:
             return start + prev
         yield run.batch(header)
-
-
-def iter_parquet_batches(path: str, batch_size: int = 65_536) -> Iterator[ParquetBatch]:
-    """The rows of ``readers.iter_parquet_units`` as ``ParquetBatch``es."""
-    import pyarrow.parquet as pq
-
-    n = 1
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size):
-        yield ParquetBatch(batch, n)
-        n += batch.num_rows
-
-
-def iter_unit_batches(units: Iterator[Unit], size: int = BATCH_ROWS) -> Iterator[JsonBatch | Unit]:
-    """Runs of readable units as ``JsonBatch``es of at most ``size``, error units between them,
-    in file order."""
-    run: list[Unit] = []
-    try:
-        for unit in units:
-            if unit.error is not None:
-                if run:
-                    yield JsonBatch(run)
-                    run = []
-                yield unit
-            else:
-                run.append(unit)
-                if len(run) >= size:
-                    yield JsonBatch(run)
-                    run = []
-    except Exception:
-        if run:
-            yield JsonBatch(run)
-        raise
-    if run:
-        yield JsonBatch(run)

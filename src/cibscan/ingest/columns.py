@@ -92,7 +92,7 @@ class BatchParse:
     def __init__(self, batch: RowBatch):
         self.batch = batch
         self.size = batch.size
-        self.fallback: set[int] = set(batch.irregular)
+        self.fallback: set[int] = set()
 
     def column(self, name: str | None) -> pa.Array | list:
         """Column ``name`` of the batch, as Arrow when the batch holds it so (all ``None`` for
