@@ -159,13 +159,24 @@ def test_columnar_path_equals_unit_path_on_mutated_files(adapter, data, tmp_path
     assert_same(adapter, path, options, tmp)
 
 
-def test_columnar_path_equals_unit_path_on_a_real_file(tmp_path):
-    """408 rows of a real X/Twitter IO release (cut off mid-record at the end)."""
-    path = shared_file("x_io_russia_tweets_sample.csv")
-    from cibscan.ingest.x_io import XIOTweets
+REAL_FILES = [
+    ("x_io_russia_tweets_sample.csv", "x-io-tweets", 407, 1),  # cut off mid-record at the end
+    ("x_io_china_082019_users.csv", "x-io-users", 0, 0),
+    ("ira538_authors.csv", "ira538-authors", 0, 0),
+    pytest.param("ira538_tweets_2016-09_to_2016-11.csv.gz", "ira538-tweets", 326_975, 5, marks=pytest.mark.slow),
+]
 
-    ref = assert_same(XIOTweets, path, None, tmp_path)
-    assert len(ref["posts"]) == 407 and len(ref["rejects"]) == 1
+
+@pytest.mark.parametrize(("name", "format", "posts", "rejects"), REAL_FILES)
+def test_columnar_path_equals_unit_path_on_real_files(name, format, posts, rejects, tmp_path):
+    path = shared_file(name)
+    adapter = next(a for a in BATCH_ADAPTERS if a.name == format)
+    ref = stage(adapter, str(path), None, tmp_path / "ref", columnar=False)
+    got = stage(adapter, str(path), None, tmp_path / "col", columnar=True)
+    for key in ref:
+        assert got[key] == ref[key], f"{name}: {key} differs"
+    assert (len(ref["posts"]), len(ref["rejects"])) == (posts, rejects)
+    assert ref["posts"] or ref["accounts"]
 
 
 def test_workspace_tables_equal_either_way(tmp_path, monkeypatch):
