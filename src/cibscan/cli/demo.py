@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from ..rank import NON_IMPLICATING_ROLES
 from ..simulate import load_truth
 from .app import app, console
 from .run import run_pipeline
@@ -44,6 +45,7 @@ def score_against_truth(workspace: str, truth) -> list[dict]:
         if not ws.has_table("finding_accounts"):
             return []
         fa = ws.to_pandas("finding_accounts")
+    fa = fa[~fa["role"].isin(NON_IMPLICATING_ROLES)]  # originals, sources, one-time sharers: listed, not flagged
     rows = []
     for detector, group in fa.groupby("detector", sort=True):
         flagged = set(group["account_id"])
