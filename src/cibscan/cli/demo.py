@@ -35,6 +35,13 @@ DETECTOR_TACTICS = {
 }
 
 
+def has_image_hashing() -> bool:
+    """Whether the ``images`` extra (pdqhash, imagehash) is installed."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(m) is not None for m in ("pdqhash", "imagehash"))
+
+
 def score_against_truth(workspace: str, truth) -> list[dict]:
     """Per detector: accounts flagged, how many are planted campaign accounts (precision) and
     the share of the accounts planted with the detector's own tactics that it flagged (recall),
@@ -86,9 +93,12 @@ def demo_command(
         if os.path.exists(stale):
             os.remove(stale)
     avatars = os.path.join(out, "avatars")
+    if os.path.isdir(avatars) and not has_image_hashing():
+        console.print("note: the avatars are not hashed (avatar matching needs the images extra: pip install 'cibscan[images]')")
+        avatars = ""
     watchlist = os.path.join(out, "watchlist.csv")
     run_pipeline([os.path.join(out, "tweets.csv"), os.path.join(out, "users.csv")], out, workspace=workspace,
-                 images=avatars if os.path.isdir(avatars) else None,
+                 images=avatars if avatars and os.path.isdir(avatars) else None,
                  watchlist=watchlist if os.path.isfile(watchlist) else None,
                  title=f"cibscan demo: simulated scenario, {posts:,} posts, seed {seed}")
     print_truth_scores(score_against_truth(workspace, load_truth(out)))
