@@ -43,9 +43,10 @@ def has_image_hashing() -> bool:
 
 
 def score_against_truth(workspace: str, truth) -> list[dict]:
-    """Per detector: accounts flagged, how many are planted campaign accounts (precision) and
-    the share of the accounts planted with the detector's own tactics that it flagged (recall),
-    as ``Truth.score`` defines them."""
+    """Per detector, over the accounts it implicates at medium or high confidence: how many
+    there are, the share that are planted campaign accounts (precision) and the share of the
+    accounts planted with the detector's own tactics among them (recall), as ``Truth.score``
+    defines them; plus the low-confidence leads and how many of those were planted."""
     from ..workspace import open_workspace
 
     with open_workspace(workspace) as ws:
@@ -53,25 +54,31 @@ def score_against_truth(workspace: str, truth) -> list[dict]:
             return []
         fa = ws.to_pandas("finding_accounts")
     fa = fa[~fa["role"].isin(NON_IMPLICATING_ROLES)]  # originals, sources, one-time sharers: listed, not flagged
+    campaign = truth.campaign_accounts()
     rows = []
     for detector, group in fa.groupby("detector", sort=True):
-        flagged = set(group["account_id"])
+        flagged = set(group.loc[group["confidence"] != "low", "account_id"])
+        leads = set(group["account_id"]) - flagged
         s = truth.score(flagged)
         own = set().union(*(truth.accounts_with(t) for t in DETECTOR_TACTICS.get(detector, ())))
         rows.append({"detector": detector, "flagged": s["flagged"], "campaign": s["flagged"] - s["false_positives"],
-                     "precision": s["precision"], "planted": len(own),
+                     "precision": s["precision"] if flagged else None, "planted": len(own),
                      "recall": len(flagged & own) / len(own) if own else None,
-                     "false_positive_traps": s["false_positive_traps"]})
+                     "false_positive_traps": s["false_positive_traps"],
+                     "leads": len(leads), "leads_planted": len(leads & campaign)})
     return rows
 
 
 def print_truth_scores(rows: list[dict]) -> None:
     t = Table("detector", "flagged", "planted among them", "precision", "recall of its tactics",
-              "organic traps among the rest", title="against the simulator's ground truth (accounts)")
+              "organic traps among the rest", "low-confidence leads (planted)",
+              title="against the simulator's ground truth: accounts flagged at medium or high confidence")
     for r in rows:
         traps = ", ".join(f"{k} {v}" for k, v in r["false_positive_traps"].items()) or "-"
         recall = f"{r['recall']:.2f} of {r['planted']:,}" if r["recall"] is not None else "-"
-        t.add_row(r["detector"], f"{r['flagged']:,}", f"{r['campaign']:,}", f"{r['precision']:.2f}", recall, traps)
+        precision = f"{r['precision']:.2f}" if r["precision"] is not None else "-"
+        t.add_row(r["detector"], f"{r['flagged']:,}", f"{r['campaign']:,}", precision, recall, traps,
+                  f"{r['leads']:,} ({r['leads_planted']:,})")
     console.print(t, markup=False)
 
 
