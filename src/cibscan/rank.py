@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Roles that name a victim or target of the behaviour, not a participant.
-NON_IMPLICATING_ROLES = frozenset({"source", "original", "target", "victim"})
+NON_IMPLICATING_ROLES = frozenset({"source", "original", "target", "victim", "shared_once"})
 
 #: Said in every statement: what a flag does not prove.
 STATEMENT_LIMITS = (

@@ -58,6 +58,23 @@ def test_no_batch_in_background_only(ws):
     assert [b for b in f.tables["batches"].to_pylist() if b["basis"] != "avatar"] == []
 
 
+def test_a_picture_two_strangers_share_is_low_confidence(ws):
+    """Two accounts created years apart with the same (popular) avatar and nothing else in
+    common: reported, but at low confidence. One member's own handle shape is not a trait the
+    pair shares (a batch of two once counted it as "50% of the batch")."""
+    from datetime import datetime
+
+    from ..conftest import account
+
+    ws.add_records([], [
+        account("s1", handle="river_song", display_name="River Song", created_at=datetime(2012, 4, 1, 10), avatar_hash="ab" * 32),
+        account("s2", handle="kx9", display_name="Milo", created_at=datetime(2019, 9, 12, 8), avatar_hash="ab" * 32),
+    ])
+    batches = detect(ws).tables["batches"].to_pylist()
+    assert [b["basis"] for b in batches] == ["avatar"]
+    assert batches[0]["confidence"] == "low" and len(batches[0]["traits"]) == 1
+
+
 def test_same_seed_same_output(personas_ws):
     ws, _ = personas_ws
     assert detect(ws, seed=3).tables["batches"].equals(detect(ws, seed=3).tables["batches"])

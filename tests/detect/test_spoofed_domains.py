@@ -51,3 +51,17 @@ def test_needs_outlets_and_handles_no_posts(ws, tmp_path):
     assert len(res) == 0 and "no outlet domains" in res.notes[0]
     res = SpoofedDomains(watchlist=_watch(tmp_path)).detect(ws)
     assert len(res) == 0 and "no posts" in res.notes[0]
+
+
+def test_an_account_that_linked_a_lookalike_once_is_listed_not_implicated(ws, tmp_path):
+    """acc9 linked exampel-news.com once (next to the real outlet): maybe fooled by it, so it is
+    a 'shared_once' account of the finding, not a 'sharer', and the ranked table leaves it out (as
+    acc1, whose one lookalike post is the same); acc3 linked lookalikes in two posts
+    (example-news.net, example-news.com.evil.io) and is implicated."""
+    ws.add_records(_posts())
+    res = run_scan(ws, ["spoofed_domains"], {"spoofed_domains": {"watchlist": _watch(tmp_path)}})["spoofed_domains"]
+    by_id = {f.id: f for f in res}
+    assert by_id["exampel-news.com"].roles == {"acc1": "shared_once", "acc9": "shared_once"}
+    assert by_id["example-news.net"].roles == {"acc3": "sharer"}
+    ranked = set(ws.to_pandas("accounts_ranked").account_id)
+    assert {"acc0", "acc3"} <= ranked and not {"acc1", "acc9"} & ranked

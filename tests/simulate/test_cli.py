@@ -37,15 +37,24 @@ def test_simulate_refuses_a_folder_with_other_files(tmp_path, capsys):
 
 
 def test_demo_end_to_end(tmp_path, capsys):
+    from cibscan.cli.demo import score_against_truth
+    from cibscan.simulate import load_truth
+
     out = tmp_path / "demo"
     assert main(["demo", "-o", str(out), "--posts", "10000", "--seed", "1"]) == 0
     text = capsys.readouterr().out
-    assert "10,000 posts" in text and "rejects" in text
-    with cibscan.open_workspace(str(out / "workspace.duckdb"), read_only=True) as ws:
+    assert "10,000 posts" in text and "rejects" in text and "ground truth" in text
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "coordination" in html and (out / "exports" / "coordination.gexf").is_file()
+    with cibscan.open_workspace(str(out / "cibscan.duckdb"), read_only=True) as ws:
         assert ws.count("posts") == 10_000
         assert ws.count("rejects") == 0
         assert ws.count("accounts") == json.loads((out / "scenario.json").read_text())["counts"]["accounts"]
+        assert ws.count("findings") > 0
+    scores = {r["detector"]: r for r in score_against_truth(str(out / "cibscan.duckdb"), load_truth(str(out)))}
+    assert scores["coordination"]["flagged"] > 0 and scores["coordination"]["precision"] >= 0.9
+    assert scores["floods"]["recall"] >= 0.9
     # run again with another seed: the data and the workspace are replaced, not mixed
     assert main(["demo", "-o", str(out), "--posts", "10000", "--seed", "2"]) == 0
-    with cibscan.open_workspace(str(out / "workspace.duckdb"), read_only=True) as ws:
+    with cibscan.open_workspace(str(out / "cibscan.duckdb"), read_only=True) as ws:
         assert ws.count("posts") == 10_000

@@ -22,6 +22,9 @@ from . import demo as _demo  # noqa: F401,E402
 from . import scan as _scan  # noqa: F401,E402
 from . import export as _export  # noqa: F401,E402
 from . import evidence as _evidence  # noqa: F401,E402
+from . import accounts as _accounts  # noqa: F401,E402
+from . import floods as _floods  # noqa: F401,E402
+from . import personas as _personas  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 
@@ -43,6 +46,3 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None:
         sys.exit(code)
     return code
-from . import accounts as _accounts  # noqa: F401,E402
-from . import floods as _floods  # noqa: F401,E402
-from . import personas as _personas  # noqa: F401,E402

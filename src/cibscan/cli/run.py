@@ -21,6 +21,7 @@ from ..ingest.run import iter_input_files
 from ..report import build_report, export_graph, export_tables
 from ..workspace import open_workspace
 from .app import app, console
+from .images import run_images_and_watchlist
 from .ingest import parse_mapping, run_ingest
 from .render import print_ingest_report
 from .report import describe_report
@@ -67,7 +68,8 @@ def run_command(
     map: Annotated[Optional[list[str]], typer.Option("--map", help="Column mapping for a generic table: canonical=column (repeatable).")] = None,
     detect: Annotated[Optional[list[str]], typer.Option("--detect", "-d", help="Run only these detectors (repeatable; default: all).")] = None,
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="Detector parameter detector.param=value (repeatable), e.g. coordination.window=60.")] = None,
-    images: Annotated[Optional[str], typer.Option("--images", help="Folder of profile images named <account_id>.png/.jpg, shown beside impersonation pairs.")] = None,
+    images: Annotated[Optional[str], typer.Option("--images", help="Folder of profile images named <account_id>.png/.jpg: hashed for avatar matching and shown beside impersonation pairs.")] = None,
+    watchlist: Annotated[Optional[str], typer.Option("--watchlist", help="Watchlist CSV/JSON lines of accounts and outlets to protect from impersonation.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="Title shown in the report.")] = None,
     exports: Annotated[bool, typer.Option("--exports/--no-exports", help="Write CSV, Parquet, GEXF and GraphML exports.")] = True,
     top: Annotated[int, typer.Option("--top", help="Findings listed in the terminal summary.", min=0)] = 10,
@@ -83,7 +85,7 @@ def run_command(
         options["map"] = mapping
         format = format or "table"
     run_pipeline(inputs, output, workspace=workspace, format=format, options=options, detect=detect,
-                 params=parse_param_overrides(param), images=images, title=title, exports=exports, top=top)
+                 params=parse_param_overrides(param), images=images, watchlist=watchlist, title=title, exports=exports, top=top)
 
 
 def run_pipeline(
@@ -96,13 +98,15 @@ def run_pipeline(
     detect: list[str] | None = None,
     params: dict | None = None,
     images: str | None = None,
+    watchlist: str | None = None,
     title: str | None = None,
     exports: bool = True,
     top: int = 10,
 ):
     """What ``cibscan run`` does, for commands built on it (``cibscan demo``): ingest ``inputs``,
     run the detectors, write ``output/report.html`` and the exports, print the summary.
-    Returns the ``ReportSummary``. Missing inputs or a bad output path fail before any write."""
+    ``images`` is hashed into the workspace (avatar matching) and ``watchlist`` stored, as
+    ``cibscan ingest --images/--watchlist`` do. Returns the ``ReportSummary``. Missing inputs or a bad output path fail before any write."""
     if os.path.exists(output) and not os.path.isdir(output):
         raise WorkspaceError(f"--output {output} is a file; give a folder for the report and exports")
     iter_input_files(inputs)
@@ -110,6 +114,8 @@ def run_pipeline(
     ws_path = workspace or os.path.join(output, "cibscan.duckdb")
     report = run_ingest(ws_path, inputs, format=format, options=dict(options or {}))
     print_ingest_report(report, ws_path)
+    if images or watchlist:
+        run_images_and_watchlist(ws_path, images, "auto", watchlist)
     with open_workspace(ws_path) as ws:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task("detectors", total=None)

@@ -71,6 +71,9 @@ BIO_JACCARD = 0.5
 #: Windows larger than this compare bios by exact match only (pairwise comparison is quadratic).
 MAX_NEAR_DUP_WINDOW = 3000
 SCORE_THRESHOLD = 0.35
+#: strength of one shared avatar or bio that nothing else corroborates (no second shared trait,
+#: members not created within a week): below the threshold on its own
+LONE_TRAIT_SIGNAL = 0.6
 #: Handles an archive hashed (X IO: accounts under 5,000 followers) look like this.
 _HASHED = re.compile(r"^[A-Za-z0-9+/=]{28,}$")
 
@@ -567,14 +570,20 @@ def _densest_window(members: list[dict], width: int) -> list[dict]:
 def _trait_batch(kind: str, value: str, members: list[dict]) -> dict:
     others = Counter((k, v) for m in members for k, v in m["_traits"].items() if k != kind)
     shared = [(kind, value, 1.0)] + sorted(
-        ((k, v, c / len(members)) for (k, v), c in others.items() if c / len(members) >= 0.5 and k in STRONG_TRAITS),
+        # a trait only one member carries is not shared, however small the batch (in a batch of
+        # two it would otherwise count as "50% of the batch" and make a lone shared picture "high")
+        ((k, v, c / len(members)) for (k, v), c in others.items() if c >= 2 and c / len(members) >= 0.5 and k in STRONG_TRAITS),
         key=lambda x: -x[2],
     )
     ts = sorted(m["t"] for m in members if m["t"] is not None)
     spread_days = (ts[-1] - ts[0]) / 86400 if len(ts) >= 2 else None
-    signals = {k: 1.0 if k == kind else min(1.0, s / 0.6) for k, _, s in shared}
-    # created close together makes a shared trait much more telling than the same trait years apart
-    if spread_days is not None and spread_days <= 7:
+    created_together = spread_days is not None and spread_days <= 7
+    # created close together, or sharing a second trait, makes a shared trait much more telling:
+    # unrelated people do pick the same popular picture or quote, years apart (a lone shared
+    # trait is reported, at low confidence)
+    lone = len(shared) == 1 and not created_together
+    signals = {k: (LONE_TRAIT_SIGNAL if lone else 1.0) if k == kind else min(1.0, s / 0.6) for k, _, s in shared}
+    if created_together:
         signals["creation"] = 0.5
     score = _noisy_or(signals)
     what = {"avatar": "the same avatar", "bio": "the same bio", "handle_stem": "one handle stem with a digit suffix"}[kind]

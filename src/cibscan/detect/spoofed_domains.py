@@ -67,6 +67,7 @@ class SpoofedDomains(Detector):
         "min_edit_length": Param(5, "Outlet brands shorter than this are matched only exactly or as homoglyphs.", int, low=1),
         "min_brand_length": Param(4, "Outlet brands shorter than this are not matched by TLD swap, added word or subdomain.", int, low=1),
         "max_examples": Param(5, "Sample posts kept as evidence per domain.", int, low=0),
+        "min_account_posts": Param(2, "Posts linking lookalike domains (any) that make an account a 'sharer'; accounts with fewer are listed as 'shared_once' and not implicated.", int, low=1),
     }
 
     def _detect(self, ws, p):
@@ -99,6 +100,11 @@ class SpoofedDomains(Detector):
         samples = firsts.group_by(["domain", "outlet_domain"]).aggregate(
             sample_posts=firsts.post_id.collect(), sample_urls=firsts.url.collect())
         data = ws.con.to_pyarrow(agg.left_join(samples, ["domain", "outlet_domain"]).order_by(["domain", "outlet_domain"])).to_pylist()
+        # an account that linked a lookalike domain once may have been fooled by it: only accounts
+        # with several posts linking lookalike domains (any of them) are implicated ("sharer");
+        # the others stay listed, as "shared_once"
+        per = j.group_by("account_id").aggregate(n=j.post_id.nunique())
+        repeat = set(ws.con.to_pyarrow(per.filter(per.n >= p["min_account_posts"]).select("account_id")).column(0).to_pylist())
         findings, table = [], []
         by_domain: dict[str, list[dict]] = {}
         for r in data:
@@ -109,11 +115,11 @@ class SpoofedDomains(Detector):
             table.append({k: r.get(k) for k in HITS_SCHEMA.names})
             by_domain.setdefault(r["domain"], []).append(r)
         for domain, matches in sorted(by_domain.items()):
-            findings.append(self._finding(p, domain, sorted(matches, key=lambda r: -r["score"])))
+            findings.append(self._finding(p, domain, sorted(matches, key=lambda r: -r["score"]), repeat))
         findings.sort(key=lambda f: (-f.score, f.id))
         return self.findings(p, findings, tables={"hits": pa.Table.from_pylist(table, schema=HITS_SCHEMA)})
 
-    def _finding(self, p, domain: str, matches: list[dict]) -> Finding:
+    def _finding(self, p, domain: str, matches: list[dict], repeat: set[str]) -> Finding:
         best = matches[0]
         shown = visible(domain)
         outlet = visible(best["outlet_domain"])
@@ -146,7 +152,7 @@ class SpoofedDomains(Detector):
             accounts=tuple(best["accounts"]), score=float(best["score"]), confidence=best["confidence"], evidence=tuple(ev),
             metrics={"outlet_domain": best["outlet_domain"], "lookalike_class": best["lookalike_class"], "n_posts": best["n_posts"],
                      "n_accounts": best["n_accounts"]},
-            params=p, roles={a: "sharer" for a in best["accounts"]},
+            params=p, roles={a: "sharer" if a in repeat else "shared_once" for a in best["accounts"]},
         )
 
 
