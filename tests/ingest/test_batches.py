@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import os
 import functools
+import itertools
 from pathlib import Path
 
 import pyarrow as pa
@@ -163,13 +164,19 @@ REAL_FILES = [
     ("x_io_russia_tweets_sample.csv", "x-io-tweets", 407, 1),  # cut off mid-record at the end
     ("x_io_china_082019_users.csv", "x-io-users", 0, 0),
     ("ira538_authors.csv", "ira538-authors", 0, 0),
-    pytest.param("ira538_tweets_2016-09_to_2016-11.csv.gz", "ira538-tweets", 326_975, 5, marks=pytest.mark.slow),
+    # the first 90,000 lines of the IRA 538 file, one retweet without text among them (the
+    # whole file, 326,975 posts and 5 rejects, also comes out identical, but takes a minute)
+    pytest.param("ira538_tweets_2016-09_to_2016-11.csv.gz", "ira538-tweets", 89_998, 1, marks=pytest.mark.slow),
 ]
+#: lines of a real file the comparison reads
+REAL_LINES = 90_000
 
 
 @pytest.mark.parametrize(("name", "format", "posts", "rejects"), REAL_FILES)
 def test_columnar_path_equals_unit_path_on_real_files(name, format, posts, rejects, tmp_path):
-    path = shared_file(name)
+    path = tmp_path / name.removesuffix(".gz")
+    with readers.open_binary(str(shared_file(name))) as f, open(path, "wb") as out:
+        out.writelines(itertools.islice(f, REAL_LINES))
     adapter = next(a for a in BATCH_ADAPTERS if a.name == format)
     ref = stage(adapter, str(path), None, tmp_path / "ref", columnar=False)
     got = stage(adapter, str(path), None, tmp_path / "col", columnar=True)
