@@ -61,3 +61,38 @@ def test_info_counts(ws):
     assert info["posts"] == 2 and info["accounts"] == 1
     assert info["posts_by_kind"] == {"post": 1, "reply": 1}
     assert info["first_post"] == datetime(2024, 3, 1, 12, 0) and info["last_post"] == datetime(2024, 3, 1, 12, 1)
+
+
+def _stage_posts(folder, n: int) -> str:
+    """``n`` staged posts as ingest leaves them (short texts, every 100th id repeated), written
+    by DuckDB so the test does not pay for reading records."""
+    import duckdb
+
+    from cibscan.schema import POSTS
+
+    exprs = {"platform": "'twitter'", "post_id": "(CASE WHEN i % 100 = 99 THEN i - 1 ELSE i END)::VARCHAR",
+             "account_id": "(i % 997)::VARCHAR", "created_at": "TIMESTAMP '2016-11-01' + to_seconds(i)",
+             "text": "'post ' || i", "kind": "'post'", "source_id": "1"}
+    cols = [f'{exprs.get(c.name) or ("[]::VARCHAR[]" if str(c.type).startswith("list") else "NULL::" + ("VARCHAR" if str(c.type) == "string" else "TIMESTAMP"))} AS "{c.name}"'
+            for c in POSTS]
+    path = str(folder / "posts-00001.parquet")
+    duckdb.connect().execute(f"COPY (SELECT {', '.join(cols)}, i + 1 AS _seq FROM range({n}) t(i)) TO '{path}' (FORMAT parquet)")
+    return path
+
+
+def test_commit_spills_past_a_small_memory_limit(tmp_path):
+    """Regression: the commit found repeated post ids with a window over every staged row,
+    which DuckDB cannot spill, so a 10M-post file ran out of ingest's 1 GB. The same on a
+    small scale: 400k posts under 64 MB (the commit before the fix, 4cb3efa^, runs out of
+    memory here; 48 MB is still enough for the current one)."""
+    folder = tmp_path / "staging"
+    folder.mkdir()
+    path = _stage_posts(folder, 400_000)
+    with cibscan.open_workspace(str(tmp_path / "ws.duckdb"), threads=2) as ws:
+        c = ws.commit_staging(str(folder), {"posts": [path], "accounts": [], "rejects": []},
+                              {"source_id": 1, "path": path, "sha256": "x", "bytes": 0, "format": "x-io-tweets"}, memory_limit="64MB")
+        assert (c.posts, c.duplicates) == (396_000, 4_000)
+        assert ws.count("posts") == 396_000
+        posts = ws.table("posts")
+        first = posts.filter(posts.post_id == "98").text.to_pyarrow().to_pylist()
+    assert first == ["post 98"], "the first of a repeated id is kept"

@@ -23,8 +23,9 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
+from .batches import RowBatch, iter_csv_batches
 from .readers import (
     LineSource,
     Unit,
@@ -34,6 +35,9 @@ from .readers import (
     iter_parquet_units,
     read_head,
 )
+
+if TYPE_CHECKING:
+    from .staging import BatchRecords
 
 __all__ = ["Adapter", "Post", "Account", "RecordError", "Sample", "Part", "Reject", "make_part", "describe_error", "raw_text"]
 
@@ -194,6 +198,7 @@ class Adapter:
         self.options = dict(options or {})
         self.fallback_lines = 0
         self._lines: LineSource | None = None
+        self._memos: dict[str, dict] = {}
 
     @classmethod
     def sniff(cls, sample: Sample) -> bool:
@@ -214,11 +219,36 @@ class Adapter:
         self._lines = LineSource(path)
         if self.container == "jsonl":
             return iter_jsonl_units(self._lines)
+        return iter_csv_units(self._lines, delimiter=self.csv_delimiter(path))
+
+    def csv_delimiter(self, path: str) -> str:
+        """The ``delimiter`` option, else tab when the first line holds more tabs than commas."""
         delim = self.options.get("delimiter")
         if delim is None:
             head = Sample.of(path).text.split("\n", 1)[0]
             delim = "\t" if head.count("\t") > head.count(",") else ","
-        return iter_csv_units(self._lines, delimiter=delim)
+        return delim
+
+    def batches(self, path: str) -> Iterator[RowBatch | Unit] | None:
+        """The file's units for the columnar path: runs of readable records as ``RowBatch``es,
+        unreadable ones as error units, in file order; ``None`` when the adapter has no
+        columnar path (``parse_batch``), which only CSV adapters have so far."""
+        if type(self).parse_batch is Adapter.parse_batch or self.container != "csv":
+            return None
+        self._lines = LineSource(path)
+        return iter_csv_batches(self._lines, delimiter=self.csv_delimiter(path))
+
+    def parse_batch(self, batch: RowBatch) -> BatchRecords:
+        """Optional columnar path: the canonical records of a whole batch at once (see
+        ``cibscan.ingest.staging.BatchRecords``). It must give, for every record it vouches
+        for, exactly what ``parse`` and staging's coercion give, and leave to ``parse`` (in
+        ``fallback``) every record it is not sure of; ``tests/ingest/test_batches.py`` checks
+        this on hand-made and mutated files."""
+        raise NotImplementedError
+
+    def memo(self, name: str) -> dict:
+        """A dict the columnar path keeps across the batches of a file (see ``BatchParse``)."""
+        return self._memos.setdefault(name, {})
 
     @property
     def decoding_fallbacks(self) -> int:

@@ -35,9 +35,16 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
 
 from .base import Account, Adapter, Post, RecordError, Sample
+from .batches import RowBatch
+from .columns import BatchParse, is_blank_text
 from .fields import HASHTAG_RE, MENTION_RE, URL_RE, clean_str, parse_int, parse_time
+from .staging import BatchRecords, _opt_str, _str_list, empty_lists, to_arrow
 
 __all__ = [
     "IRA538Tweets",
@@ -169,7 +176,54 @@ def _published(value) -> datetime | None:
 
 
 def _author(row: dict) -> str | None:
-    return clean_str(row.get("author_id")) or clean_str(row.get("author"))
+    return _author_of(row.get("author_id"), row.get("author"))
+
+
+def _author_of(author_id, author) -> str | None:
+    return clean_str(author_id) or clean_str(author)
+
+
+def _post_type(value) -> str:
+    return (clean_str(value) or "").upper()
+
+
+def _post_fields(author: str, published: datetime, text: str | None, post_type: str) -> tuple:
+    """``(post_id, kind, ref_post_id, ref_account_id, hashtags, urls, mentions)`` of a tweet of
+    the release; ``RecordError`` for a retweet whose original cannot be keyed."""
+    rt_handle, _ = split_retweet(text)
+    kind, ref, ref_account = "post", None, None
+    if post_type == "R" or rt_handle:
+        kind, ref = "repost", _content_key(rt_handle, text)
+        ref_account = "@" + rt_handle.lower() if rt_handle else None
+        if ref is None:  # no text at all, or only "RT @x:"
+            raise RecordError("retweet without text: the original cannot be keyed")
+    body = _uncut(text or "")
+    return (
+        ira538_post_id(author, published, text), kind, ref, ref_account,
+        _hashtags(body),
+        _urls(body) if "://" in body else [],
+        ["@" + m.lower() for m in MENTION_RE.findall(body)] if "@" in body else [],
+    )
+
+
+#: the same text is retweeted by many accounts: its key is made once
+_content_key = lru_cache(maxsize=1 << 16)(lambda handle, text: content_key(handle, text))
+_NO_FIELDS = (None, None, None, None, [], [], [])
+_STR, _TIME, _LIST = pa.string(), pa.timestamp("us"), pa.list_(pa.string())
+
+
+def _account(author: str, followers, following) -> Account:
+    return Account(
+        account_id=author,
+        handle=author,
+        followers=parse_int(followers, "followers"),
+        following=parse_int(following, "following"),
+    )
+
+
+def _account_of(author_id, author, followers, following) -> Account | None:
+    name = _author_of(author_id, author)
+    return None if name is None else _account(name, followers, following)
 
 
 class IRA538Tweets(Adapter):
@@ -193,17 +247,9 @@ class IRA538Tweets(Adapter):
             raise RecordError("missing publish_date")
         content = row.get("content")
         text = content if content and content.strip() else None
-        rt_handle, _ = split_retweet(text)
-        post_type = (clean_str(row.get("post_type")) or "").upper()
-        kind, ref, ref_account = "post", None, None
-        if post_type == "R" or rt_handle:
-            kind, ref = "repost", content_key(rt_handle, text)
-            ref_account = "@" + rt_handle.lower() if rt_handle else None
-            if ref is None:  # no text at all, or only "RT @x:"
-                raise RecordError("retweet without text: the original cannot be keyed")
-        body = _uncut(text or "")
+        post_id, kind, ref, ref_account, hashtags, urls, mentions = _post_fields(author, published, text, _post_type(row.get("post_type")))
         yield Post(
-            post_id=ira538_post_id(author, published, text),
+            post_id=post_id,
             account_id=author,
             created_at=published,
             text=text,
@@ -211,16 +257,44 @@ class IRA538Tweets(Adapter):
             kind=kind,
             ref_post_id=ref,
             ref_account_id=ref_account,
-            hashtags=_hashtags(body),
-            urls=_urls(body) if "://" in body else [],
-            mentions=["@" + m.lower() for m in MENTION_RE.findall(body)] if "@" in body else [],
+            hashtags=hashtags,
+            urls=urls,
+            mentions=mentions,
         )
-        yield Account(
-            account_id=author,
-            handle=author,
-            followers=parse_int(row.get("followers"), "followers"),
-            following=parse_int(row.get("following"), "following"),
-        )
+        yield _account(author, row.get("followers"), row.get("following"))
+
+    def parse_batch(self, batch: RowBatch) -> BatchRecords:
+        """``parse`` for a whole batch, column by column (see ``cibscan.ingest.columns``)."""
+        b = BatchParse(batch)
+        col = b.column
+        n = batch.size
+        author = b.require(b.map_rows(_author_of, col("author_id"), col("author")))
+        published = b.require(b.map(_published, col("publish_date")))
+        content = col("content")
+        text = b.map(_opt_str, content, unchanged=~is_blank_text(content) if isinstance(content, pa.Array) else None)
+        fields = b.each_row(_post_fields, author.values(), published.values(), text.values(), b.map(_post_type, col("post_type")).values())
+        fields = [f or _NO_FIELDS for f in fields]
+        posts = {
+            "platform": [self.platform] * n,
+            "post_id": to_arrow([f[0] for f in fields], _STR),
+            "account_id": author.array(_STR),
+            "created_at": published.array(_TIME),
+            "text": text.array(_STR),
+            "lang": b.map(lambda v: _opt_str(_lang(v)), col("language")).array(_STR),
+            "kind": to_arrow([f[1] for f in fields], _STR),
+            "ref_post_id": to_arrow([f[2] for f in fields], _STR),
+            "ref_account_id": to_arrow([f[3] for f in fields], _STR),
+            "hashtags": to_arrow([_str_list(f[4], "hashtags") for f in fields], _LIST),
+            "urls": to_arrow([_str_list(f[5], "urls") for f in fields], _LIST),
+            "domains": empty_lists(n),
+            "mentions": to_arrow([_str_list(f[6], "mentions") for f in fields], _LIST),
+            "media_hashes": empty_lists(n),
+            "media_urls": empty_lists(n),
+            "client": [None] * n,
+        }
+        accounts = b.accounts(_account_of, self.platform, col("author_id"), col("author"), col("followers"), col("following"),
+                              memo=self.memo("accounts"))
+        return BatchRecords(posts, accounts, b.fallback)
 
 
 class IRA538Authors(Adapter):
@@ -236,8 +310,22 @@ class IRA538Authors(Adapter):
 
     def parse(self, unit) -> Iterator[Account]:
         row = unit.payload
-        author = _author(row)
-        if author is None:
+        account = _author_account(row.get("author_id"), row.get("author"))
+        if account is None:
             raise RecordError("missing author")
-        # Only identity: account_type/account_category are researchers' labels (ground truth).
-        yield Account(account_id=author, handle=clean_str(row.get("author")) or author)
+        yield account
+
+    def parse_batch(self, batch: RowBatch) -> BatchRecords:
+        b = BatchParse(batch)
+        accounts = b.accounts(_author_account, self.platform, b.column("author_id"), b.column("author"))
+        none = [k for k, acc in enumerate(accounts.values) if acc is None]  # "missing author"
+        if none:
+            b.fallback.update(np.flatnonzero(np.isin(accounts.index, none)).tolist())
+        return BatchRecords(None, accounts, b.fallback)
+
+
+def _author_account(author_id, author) -> Account | None:
+    """The identity of an account of the authors file (``None`` without an author).
+    Only identity: account_type/account_category are researchers' labels (ground truth)."""
+    name = _author_of(author_id, author)
+    return None if name is None else Account(account_id=name, handle=clean_str(author) or name)
