@@ -107,3 +107,22 @@ def test_info_after_ingest_counts_rejects_by_reason(capsys, tmp_path):
     code, out, _ = run(capsys, "info", "-w", ws, "--json")
     info = json.loads(out)
     assert code == 0 and info["posts"] == 5 and info["rejects_by_reason"] == {"retweet without text": 1}
+
+
+def test_a_folder_s_unrecognised_files_are_skipped_and_listed(tmp_path, capsys):
+    """Export folders hold READMEs and media next to the data: inside a folder such a file is
+    skipped and reported; named on its own it is still an error."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "users.csv").write_bytes((SAMPLES / "x-io-users.csv").read_bytes())
+    (folder / "README.txt").write_text("what this archive holds\n")
+    (folder / "media.zip").write_bytes(bytes(range(256)) * 8)
+    ws = str(tmp_path / "ws.duckdb")
+    code, out, err = run(capsys, "ingest", str(folder), "-w", ws)
+    assert code == 0, err
+    assert out.count("skipped") == 2 and "README.txt" in out and "media.zip" in out
+    with cibscan.open_workspace(ws, read_only=True) as w:
+        assert w.count("accounts") > 0
+    code, _, err = run(capsys, "ingest", str(folder / "README.txt"), "-w", ws)
+    assert code == 2
+    _one_clear_line(err)

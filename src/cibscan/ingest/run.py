@@ -27,13 +27,17 @@ PROGRESS_EVERY = 10_000
 ProgressFn = Callable[[str, int], None]
 
 
+#: status of a file found in a folder that is in no known format (nothing read from it)
+SKIPPED_STATUS = "skipped: not a format cibscan recognises"
+
+
 @dataclass
 class FileReport:
     """What one file added."""
 
     path: str
     format: str
-    status: str  # "ingested" | "already ingested" | "empty"
+    status: str  # "ingested" | "already ingested" | "empty" | SKIPPED_STATUS
     posts: int = 0
     accounts: int = 0
     rejects: int = 0
@@ -230,15 +234,28 @@ def ingest_file(ws, path: str, *, format: str | None = None, options: dict | Non
 
 def ingest_paths(ws, paths, *, format: str | None = None, options: dict | None = None, progress: ProgressFn | None = None) -> IngestReport:
     """Ingest files and folders (see ``ingest_file``). All paths are checked, and every file's
-    format recognised, before anything is written, so a typo fails fast and cleanly."""
+    format recognised, before anything is written, so a typo fails fast and cleanly.
+
+    A file named on its own must be in a known format. A file found inside a folder that is in
+    no known format (a README, a media archive) is skipped and reported as such, unless
+    ``format`` was forced: export folders hold such files next to the data."""
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    files = iter_input_files(paths)
-    for f in files:
-        sample = Sample.of(f, options)
-        if not is_blank(sample):
-            _choose_adapter(sample, format)(options).check(sample)
-    return IngestReport([ingest_file(ws, f, format=format, options=options, progress=progress) for f in files])
+    files, skipped = [], []
+    for p in paths:
+        in_folder = os.path.isdir(p)
+        for f in iter_input_files([p]):
+            sample = Sample.of(f, options)
+            if not is_blank(sample):
+                try:
+                    _choose_adapter(sample, format)(options).check(sample)
+                except UnknownFormatError:
+                    if format or not in_folder:
+                        raise
+                    skipped.append(FileReport(f, "unrecognised", SKIPPED_STATUS))
+                    continue
+            files.append(f)
+    return IngestReport(skipped + [ingest_file(ws, f, format=format, options=options, progress=progress) for f in files])
 
 
 def ingest_records(ws, posts=(), accounts=(), *, source: str = "records", platform: str = "generic") -> FileReport:
