@@ -1,0 +1,469 @@
+"""The ``laundering`` detector: accounts that mostly post other things and, on cue, carry a campaign's lines.
+
+Campaigns come from behaviour only (``cibscan.alignment``): each coordination cluster, the
+drivers of each flood burst graded at least ``burst_min_confidence``, or posts/accounts an
+analyst names (``seed_posts``, ``seed_accounts``). For every account outside a campaign, the
+posts that carry its narrative (same text band keys, links, domains, hashtags or hashtag
+sequences, or reposts of its posts) are counted against the account's whole timeline; accounts
+whose aligned share is a steady minority (``min_share``..``max_share``, on ``min_days`` days
+or more, ``min_aligned`` posts or more) are tested for timing: do their aligned posts fall in
+the campaign's active windows more than a random choice among their own post times would?
+Candidates pass that test after a Benjamini-Hochberg correction over every account tested.
+Accounts above ``max_share`` only amplify: they belong to coordination findings, not here.
+See ``docs/laundering.md``.
+
+Example
+-------
+>>> from cibscan.detect.laundering import detect                  # doctest: +SKIP
+>>> found = detect(ws, seed_posts="1201,1202,1203")               # doctest: +SKIP
+>>> found.tables["accounts"].to_pandas().query("candidate")       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timezone
+
+import ibis
+import numpy as np
+import pyarrow as pa
+
+from ..alignment import active_bins, benjamini_hochberg, timing_test
+from ..coordination.messages import DEFAULT_MIN_SHARED_BANDS
+from ..errors import ParameterError
+from ..findings import Evidence, Finding, Findings, confidence_for
+from ..text import DEFAULT_BANDS, DEFAULT_MIN_CHARS, DEFAULT_ROWS
+from ..traces import TRACE_KINDS, ensure_traces, epoch_seconds
+from .base import Detector, Param
+
+__all__ = ["Laundering", "detect", "CAMPAIGNS_SCHEMA", "ACCOUNTS_SCHEMA", "MATCHES_SCHEMA", "parse_ids"]
+
+DEFAULT_KINDS = "text,link,domain,hashtag,hashtag_seq,repost"
+_SOURCES = ("clusters", "bursts")
+_DAY = 86_400
+
+CAMPAIGNS_SCHEMA = pa.schema([
+    ("campaign_id", pa.string()), ("source", pa.string()), ("source_id", pa.string()), ("n_accounts", pa.int64()),
+    ("n_posts", pa.int64()), ("n_keys", pa.int64()), ("kinds", pa.list_(pa.string())), ("top_keys", pa.list_(pa.string())),
+    ("n_window_bins", pa.int64()), ("bin_seconds", pa.int64()), ("window_share", pa.float64()),
+    ("first_at", pa.timestamp("us")), ("last_at", pa.timestamp("us")),
+])
+ACCOUNTS_SCHEMA = pa.schema([
+    ("campaign_id", pa.string()), ("account_id", pa.string()), ("handle", pa.string()), ("n_posts", pa.int64()),
+    ("n_aligned", pa.int64()), ("aligned_share", pa.float64()), ("n_aligned_days", pa.int64()),
+    ("kinds", pa.list_(pa.string())), ("tested", pa.bool_()), ("n_in_window", pa.int64()),
+    ("n_posts_in_window", pa.int64()), ("expected_in_window", pa.float64()), ("lift", pa.float64()),
+    ("p_value", pa.float64()), ("q_value", pa.float64()), ("candidate", pa.bool_()), ("reason", pa.string()),
+])
+MATCHES_SCHEMA = pa.schema([
+    ("campaign_id", pa.string()), ("account_id", pa.string()), ("post_id", pa.string()), ("at", pa.timestamp("us")),
+    ("kind", pa.string()), ("key_text", pa.string()), ("in_window", pa.bool_()),
+    ("campaign_post_id", pa.string()), ("campaign_account_id", pa.string()),
+])
+
+
+def parse_ids(value) -> list[str]:
+    """Ids from a list or a comma/whitespace-separated string (empty: none)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        items = [str(v) for v in value]
+    else:
+        items = str(value).replace(",", " ").split()
+    return list(dict.fromkeys(s.strip() for s in items if s.strip()))
+
+
+class Laundering(Detector):
+    name = "laundering"
+    summary = "Accounts whose timelines are mostly unrelated but carry a steady minority of a campaign's lines, timed to its active windows."
+    references = (
+        "DiResta et al. (2018), The Tactics & Tropes of the Internet Research Agency: accounts that build an audience on ordinary content, then carry campaign messaging.",
+        "Keller, Schoch, Stier & Yang (2020), Political astroturfing on Twitter: coordinated messaging among accounts that also post ordinary content.",
+        "Good (2005), Permutation, Parametric and Bootstrap Tests of Hypotheses: permutation tests; the exact null of a count statistic is hypergeometric.",
+        "Benjamini & Hochberg (1995), Controlling the false discovery rate.",
+    )
+    params = {
+        "sources": Param("clusters,bursts", "Where campaigns come from when no seed is given: 'clusters' (coordination_members), 'bursts' (floods_accounts), or both.", str),
+        "campaigns": Param("", "Only these campaign sources, by id (e.g. 'C1,B2'); empty: all (strongest first, up to max_campaigns).", (str, list)),
+        "seed_posts": Param("", "Analyst-named campaign posts (ids, comma-separated): their traces define the narrative.", (str, list)),
+        "seed_accounts": Param("", "Analyst-named campaign accounts (ids, comma-separated): keys they share define the narrative.", (str, list)),
+        "kinds": Param(DEFAULT_KINDS, "Trace kinds that can carry a narrative (text, link, domain, hashtag, hashtag_seq, repost).", str),
+        "min_key_accounts": Param(2, "A key is part of the narrative when at least this many campaign accounts used it (fewer when the campaign has fewer accounts).", int, low=1),
+        "min_key_concentration": Param(0.1, "...and campaign accounts are at least this share of all accounts that used it (organic trends and big outlets fall out).", float, low=0.0, high=1.0),
+        "text_min_bands": Param(DEFAULT_MIN_SHARED_BANDS, "A text post carries the narrative when it shares at least this many LSH band keys with it.", int, low=1, high=64),
+        "min_share": Param(0.05, "Smallest aligned share of an account's timeline to be tested.", float, low=0.0, high=1.0),
+        "max_share": Param(0.4, "Largest aligned share: above it the account mostly amplifies (a coordination matter, not laundering).", float, low=0.0, high=1.0),
+        "min_aligned": Param(3, "Fewest aligned posts to be tested (one-off sharers are not candidates).", int, low=1),
+        "min_days": Param(2, "Aligned posts must fall on at least this many distinct days (a steady minority, not one outburst).", int, low=1),
+        "min_posts": Param(50, "Fewest posts in an account's timeline to be tested: an 'independent voice' needs a timeline of its own, and a share of a short one says little.", int, low=2),
+        "bin_seconds": Param(3600, "Width of the time bins that make up the campaign's active windows.", int, low=60),
+        "window_min_posts": Param(1, "A bin is in the campaign's active windows when it holds at least this many campaign posts.", int, low=1),
+        "window_pad": Param(0, "Extend each active bin by this many bins on both sides.", int, low=0, high=1000),
+        "max_fdr": Param(0.05, "Benjamini-Hochberg level over all accounts tested: a candidate's q-value is at most this.", float, low=0.0, high=1.0),
+        "n_permutations": Param(0, "0: exact permutation p-value (hypergeometric); above 0: that many seeded random relabelings.", int, low=0, high=1_000_000),
+        "burst_min_confidence": Param("medium", "Flood bursts graded at least this are campaigns.", str, choices=("low", "medium", "high")),
+        "exclude_flagged": Param(False, "Accounts in any campaign (any coordination cluster or burst's drivers) are not candidates, only members of the campaign tested are (coordination often also catches a launderer's copied lines).", bool),
+        "max_campaigns": Param(50, "At most this many campaigns (strongest clusters and bursts first).", int, low=1),
+        "evidence_per_account": Param(10, "Aligned posts shown next to the campaign posts they match, per candidate.", int, low=1, high=1000),
+        "seed": Param(0, "Seed of the text hash functions (as in coordination) and of Monte Carlo relabelings.", int),
+    }
+
+    def _detect(self, ws, p) -> Findings:
+        kinds = [k for k in parse_ids(p["kinds"])]
+        bad = [k for k in kinds if k not in TRACE_KINDS]
+        if bad or not kinds:
+            raise ParameterError(f"laundering: kinds {', '.join(bad) or '(none)'} unknown; known: {', '.join(TRACE_KINDS)}")
+        if p["min_share"] >= p["max_share"]:
+            raise ParameterError(f"laundering: min_share={p['min_share']} must be below max_share={p['max_share']}")
+        campaigns, flagged = _campaigns(ws, p)
+        if not campaigns:
+            return self.findings(p, tables=_empty_tables(), notes=[
+                "no campaign to align with: run coordination/floods first, or name seed posts or accounts"])
+        self._progress(f"laundering: {len(campaigns)} campaign(s); building traces")
+        traces = ensure_traces(ws, kinds=TRACE_KINDS, text_bands=DEFAULT_BANDS, text_rows=DEFAULT_ROWS,
+                               text_min_chars=DEFAULT_MIN_CHARS, seed=p["seed"])
+        traces = traces.filter(traces.kind.isin(kinds))
+        camp_rows, acc_rows, tested = [], [], []
+        per_campaign = {}
+        for c in campaigns:
+            self._progress(f"laundering: aligning accounts with campaign {c['campaign_id']} ({c['source']} {c['source_id']})")
+            res = _align(ws, traces, c, p, flagged if p["exclude_flagged"] else set())
+            if res is None:
+                continue
+            per_campaign[c["campaign_id"]] = res
+            camp_rows.append(res["campaign"])
+            for r in res["accounts"]:
+                acc_rows.append(r)
+                if r["tested"]:
+                    tested.append(r)
+        # one correction over every (campaign, account) test
+        q = benjamini_hochberg([r["p_value"] for r in tested])
+        for r, qv in zip(tested, q):
+            r["q_value"] = float(qv)
+            if qv <= p["max_fdr"]:
+                r["candidate"], r["reason"] = True, (
+                    f"{r['n_in_window']} of {r['n_aligned']} aligned posts in the campaign's windows "
+                    f"(expected {r['expected_in_window']:.1f} from the account's own rhythm), q={qv:.2g}")
+            else:
+                r["reason"] = f"aligned posts not timed to the campaign: q={qv:.2g} > max_fdr={p['max_fdr']}"
+        best: dict[str, dict] = {}
+        for r in tested:
+            if r["candidate"]:
+                b = best.get(r["account_id"])
+                if b is None or (r["q_value"], -r["n_aligned"]) < (b["q_value"], -b["n_aligned"]):
+                    best[r["account_id"]] = r
+        self._progress(f"laundering: {len(tested):,} account(s) tested, {len(best):,} candidate(s)")
+        matches = _matches(ws, traces, per_campaign, best, p)
+        items = [_finding(self.name, r, per_campaign[r["campaign_id"]]["campaign"], matches.get(r["account_id"], []), p)
+                 for r in sorted(best.values(), key=lambda r: (r["q_value"], -r["n_aligned"], r["account_id"]))]
+        match_rows = [m for ms in matches.values() for m in ms]
+        tables = {
+            "campaigns": pa.Table.from_pylist(camp_rows, schema=CAMPAIGNS_SCHEMA),
+            "accounts": pa.Table.from_pylist(sorted(acc_rows, key=lambda r: (not r["candidate"], r["q_value"] if r["q_value"] is not None else 2.0,
+                                                                            r["campaign_id"], r["account_id"])), schema=ACCOUNTS_SCHEMA),
+            "matches": pa.Table.from_pylist(match_rows, schema=MATCHES_SCHEMA),
+        }
+        notes = [f"{len(camp_rows)} campaign(s); {len(acc_rows):,} outside account(s) carry their lines; {len(tested):,} tested; "
+                 f"{len(items):,} candidate(s) at max_fdr={p['max_fdr']}"]
+        return self.findings(p, items, tables, notes)
+
+
+# -- campaigns ------------------------------------------------------------------------------
+
+
+def _campaigns(ws, p) -> tuple[list[dict], set[str]]:
+    """Campaign definitions (``campaign_id, source, source_id, accounts (list), posts (ibis table of post_id or
+    None)``) and every account of every campaign found (before ``max_campaigns``)."""
+    seed_posts, seed_accounts = parse_ids(p["seed_posts"]), parse_ids(p["seed_accounts"])
+    if seed_posts or seed_accounts:
+        posts = ws.table("posts")
+        accounts = set(seed_accounts)
+        post_table = None
+        if seed_posts:
+            wanted = ibis.memtable({"post_id": seed_posts})
+            found = posts.semi_join(wanted, "post_id").select("post_id", "account_id").to_pyarrow().to_pylist()
+            missing = set(seed_posts) - {r["post_id"] for r in found}
+            if missing:
+                raise ParameterError(f"laundering: seed post(s) not in the workspace: {', '.join(sorted(missing)[:5])}"
+                                     f"{' ...' if len(missing) > 5 else ''}; check the ids (posts.post_id)")
+            accounts |= {r["account_id"] for r in found}
+            post_table = seed_posts
+        if seed_accounts:
+            known = set(ws.table("accounts").semi_join(ibis.memtable({"account_id": seed_accounts}), "account_id")
+                        .select("account_id").to_pyarrow().column(0).to_pylist())
+            known |= set(posts.semi_join(ibis.memtable({"account_id": seed_accounts}), "account_id")
+                         .select("account_id").distinct().to_pyarrow().column(0).to_pylist())
+            missing = set(seed_accounts) - known
+            if missing:
+                raise ParameterError(f"laundering: seed account(s) not in the workspace: {', '.join(sorted(missing)[:5])}; "
+                                     "check the ids (accounts.account_id)")
+        # seed posts alone: their traces; seed accounts: all their posts
+        return [{"campaign_id": "S1", "source": "seed", "source_id": "seed", "accounts": sorted(accounts),
+                 "posts": post_table, "post_accounts": set(seed_accounts)}], set(accounts)
+    sources = parse_ids(p["sources"])
+    bad = [s for s in sources if s not in _SOURCES]
+    if bad:
+        raise ParameterError(f"laundering: sources {', '.join(bad)} unknown; known: {', '.join(_SOURCES)}")
+    wanted = set(parse_ids(p["campaigns"]))
+    out: list[tuple[float, dict]] = []
+    if "clusters" in sources and ws.has_table("coordination_clusters") and ws.has_table("coordination_members"):
+        clusters = ws.table("coordination_clusters").select("cluster_id", "score").to_pyarrow().to_pylist()
+        members: dict[str, list[str]] = {}
+        for r in ws.table("coordination_members").select("cluster_id", "account_id").to_pyarrow().to_pylist():
+            members.setdefault(r["cluster_id"], []).append(r["account_id"])
+        for c in clusters:
+            if (not wanted or c["cluster_id"] in wanted) and members.get(c["cluster_id"]):
+                out.append((float(c["score"] or 0), {"source": "cluster", "source_id": c["cluster_id"],
+                                                     "accounts": sorted(members[c["cluster_id"]]), "posts": None}))
+    if "bursts" in sources and ws.has_table("floods_bursts") and ws.has_table("floods_accounts"):
+        grades = ("high",) if p["burst_min_confidence"] == "high" else ("high", "medium") if p["burst_min_confidence"] == "medium" else ("high", "medium", "low")
+        graded = {}
+        if ws.has_table("findings"):
+            f = ws.table("findings")
+            f = f.filter((f.detector == "floods") & (f.kind == "burst"))
+            graded = {r["id"]: r["confidence"] for r in f.select("id", "confidence").to_pyarrow().to_pylist()}
+        drivers: dict[str, list[str]] = {}
+        for r in ws.table("floods_accounts").select("burst_id", "account_id").to_pyarrow().to_pylist():
+            drivers.setdefault(r["burst_id"], []).append(r["account_id"])
+        bursts = ws.table("floods_bursts").select("burst_id", "key", "key_kind", "start", "end", "score").to_pyarrow().to_pylist()
+        for b in bursts:
+            if graded.get(b["burst_id"]) not in grades or not drivers.get(b["burst_id"]):
+                continue
+            if wanted and b["burst_id"] not in wanted:
+                continue
+            out.append((float(b["score"] or 0), {"source": "burst", "source_id": b["burst_id"], "accounts": sorted(drivers[b["burst_id"]]),
+                                                 "posts": _burst_posts(ws, b, drivers[b["burst_id"]])}))
+    if wanted:
+        found = {c["source_id"] for _, c in out}
+        missing = wanted - found
+        if missing:
+            raise ParameterError(f"laundering: campaign(s) {', '.join(sorted(missing))} not found among the stored clusters and "
+                                 "bursts (coordination_clusters, floods_bursts); run those detectors first or check the ids")
+    flagged = {a for _, c in out for a in c["accounts"]}
+    out.sort(key=lambda sc: -sc[0])
+    campaigns = []
+    for i, (_, c) in enumerate(out[: p["max_campaigns"]], 1):
+        c["campaign_id"] = f"L{i}"
+        c["post_accounts"] = set()
+        campaigns.append(c)
+    return campaigns, flagged
+
+
+def _burst_posts(ws, burst: dict, drivers: list[str]) -> ibis.Table:
+    """Post ids of a burst: its drivers' posts with the key inside the burst's span."""
+    posts = ws.table("posts").semi_join(ibis.memtable({"account_id": drivers}), "account_id")
+    posts = posts.filter((posts.created_at >= burst["start"]) & (posts.created_at <= burst["end"]))
+    key = str(burst["key"]).lower()
+    if burst["key_kind"] == "hashtag":
+        posts = posts.filter(posts.hashtags.map(lambda x: x.strip().lower()).contains(key.lstrip("#")))
+    else:
+        posts = posts.filter(posts.text.lower().contains(key))
+    return posts.select("post_id")
+
+
+# -- alignment ------------------------------------------------------------------------------
+
+
+def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict | None:
+    """The narrative of one campaign and every outside account's alignment with it."""
+    camp_acc = ibis.memtable({"account_id": c["accounts"]})
+    ct = traces.semi_join(camp_acc, "account_id")
+    if c["posts"] is not None:
+        post_ids = c["posts"] if isinstance(c["posts"], ibis.Table) else ibis.memtable({"post_id": list(c["posts"])})
+        own = ct.semi_join(post_ids, "post_id")
+        if c.get("post_accounts"):
+            own = own.union(ct.semi_join(ibis.memtable({"account_id": sorted(c["post_accounts"])}), "account_id"))
+        ct = own
+    n_acc = len(c["accounts"])
+    min_acc = max(1, min(p["min_key_accounts"], n_acc))
+    key_camp = ct.group_by(["kind", "key"]).aggregate(n_camp=ct.account_id.nunique(), key_text=ct.key_text.min())
+    key_camp = key_camp.filter(key_camp.n_camp >= min_acc)
+    used = traces.semi_join(key_camp, ["kind", "key"])
+    key_all = used.group_by(["kind", "key"]).aggregate(n_all=used.account_id.nunique())
+    narr = key_camp.join(key_all, ["kind", "key"])
+    narr = narr.filter(narr.n_camp.cast("float64") / narr.n_all >= p["min_key_concentration"]).select("kind", "key", "key_text", "n_camp")
+    narr = narr.cache()
+    camp_posts = ct.semi_join(narr, ["kind", "key"]).select("post_id", "account_id", "at").distinct().cache()
+    stats = camp_posts.aggregate(n=camp_posts.count(), first=camp_posts.at.min(), last=camp_posts.at.max()).to_pyarrow().to_pylist()[0]
+    if not stats["n"]:
+        return None
+    n_keys = int(narr.count().to_pyarrow().as_py())
+    key_kinds = narr.group_by("kind").aggregate(n=narr.count()).order_by(ibis.desc("n")).to_pyarrow().to_pylist()
+    top = narr.filter(narr.kind != "text").order_by([ibis.desc("n_camp"), "key_text"]).limit(5).select("key_text").to_pyarrow().column(0).to_pylist()
+    times = camp_posts.select("at").to_pyarrow().column(0).to_numpy()
+    windows = active_bins(times, p["bin_seconds"], p["window_min_posts"], p["window_pad"])
+
+    # aligned posts of outside accounts
+    other = traces.anti_join(camp_acc, "account_id")
+    hits = other.semi_join(narr.select("kind", "key"), ["kind", "key"]).select("account_id", "post_id", "kind", "key", "key_text", "at")
+    if "repost" in set(parse_ids(p["kinds"])):  # reposts of the campaign's own narrative posts
+        rp = other.filter(other.kind == "repost")
+        rp = rp.semi_join(camp_posts.select(key_text=camp_posts.post_id), "key_text")
+        hits = hits.union(rp.select("account_id", "post_id", "kind", "key", "key_text", "at"), distinct=True)
+    hits = hits.cache()
+    per_post = hits.group_by(["account_id", "post_id"]).aggregate(
+        at=hits.at.min(), n_text=(hits.kind == "text").cast("int64").sum(), n_other=(hits.kind != "text").cast("int64").sum())
+    aligned = per_post.filter((per_post.n_other > 0) | (per_post.n_text >= p["text_min_bands"])).cache()
+    kinds_of = hits.semi_join(aligned, ["account_id", "post_id"])
+    kinds_of = kinds_of.group_by("account_id").aggregate(kinds=kinds_of.kind.collect(distinct=True))
+    per_acc = aligned.group_by("account_id").aggregate(n_aligned=aligned.count(), n_days=(aligned.at // _DAY).nunique())
+    posts = ws.table("posts")
+    totals = posts.semi_join(per_acc, "account_id")
+    totals = totals.group_by("account_id").aggregate(n_posts=totals.count())
+    acc = ws.table("accounts")
+    handles = acc.semi_join(per_acc, "account_id").group_by("account_id").aggregate(handle=acc.handle.max())
+    rows = (per_acc.join(totals, "account_id").join(kinds_of, "account_id").left_join(handles, "account_id")
+            .select("account_id", "n_aligned", "n_days", "n_posts", "kinds", "handle").to_pyarrow().to_pylist())
+
+    out = []
+    for r in rows:
+        share = r["n_aligned"] / r["n_posts"] if r["n_posts"] else 0.0
+        reason = None
+        if r["account_id"] in flagged:
+            reason = "already reported by coordination or floods (a member of another campaign)"
+        elif r["n_aligned"] < p["min_aligned"]:
+            reason = f"{r['n_aligned']} aligned post(s), fewer than min_aligned={p['min_aligned']} (a one-off sharer)"
+        elif share > p["max_share"]:
+            reason = f"aligned share {share:.0%} above max_share={p['max_share']:.0%}: an amplifier (see coordination), not laundering"
+        elif share < p["min_share"]:
+            reason = f"aligned share {share:.1%} below min_share={p['min_share']:.0%}"
+        elif r["n_days"] < p["min_days"]:
+            reason = f"aligned posts on {r['n_days']} day(s), fewer than min_days={p['min_days']}"
+        elif r["n_posts"] < p["min_posts"]:
+            reason = f"{r['n_posts']} posts, fewer than min_posts={p['min_posts']}"
+        out.append({
+            "campaign_id": c["campaign_id"], "account_id": r["account_id"], "handle": r["handle"], "n_posts": int(r["n_posts"]),
+            "n_aligned": int(r["n_aligned"]), "aligned_share": float(share), "n_aligned_days": int(r["n_days"]),
+            "kinds": sorted(r["kinds"] or []), "tested": reason is None, "n_in_window": None, "n_posts_in_window": None,
+            "expected_in_window": None, "lift": None, "p_value": None, "q_value": None, "candidate": False, "reason": reason or "",
+        })
+    tested = {r["account_id"]: r for r in out if r["tested"]}
+    if tested:
+        ids = ibis.memtable({"account_id": sorted(tested)})
+        tl = posts.semi_join(ids, "account_id")
+        tl = tl.select("account_id", "post_id", at=epoch_seconds(tl.created_at))
+        al = aligned.semi_join(ids, "account_id").select("post_id", flag=ibis.literal(True))
+        tl = tl.left_join(al, "post_id").select("account_id", "at", "flag").to_pandas()
+        for a, g in tl.groupby("account_id", sort=True):
+            t = timing_test(g["at"].to_numpy(), g["flag"].fillna(False).astype(bool).to_numpy(), windows,
+                            bin_seconds=p["bin_seconds"], n_permutations=p["n_permutations"], seed=p["seed"], label=str(a))
+            r = tested[a]
+            r.update({k: t[k] for k in ("n_in_window", "n_posts_in_window", "expected_in_window", "lift", "p_value")})
+            if not math.isfinite(r["lift"]):
+                r["lift"] = None
+    span = max(1, (int(stats["last"]) - int(stats["first"])) // p["bin_seconds"] + 1)
+    campaign = {
+        "campaign_id": c["campaign_id"], "source": c["source"], "source_id": c["source_id"], "n_accounts": n_acc,
+        "n_posts": int(stats["n"]), "n_keys": n_keys, "kinds": [k["kind"] for k in key_kinds], "top_keys": top,
+        "n_window_bins": int(len(windows)), "bin_seconds": int(p["bin_seconds"]),
+        "window_share": float(min(1.0, len(windows) / span)),
+        "first_at": _ts(stats["first"]), "last_at": _ts(stats["last"]),
+    }
+    return {"campaign": campaign, "accounts": out, "narr": narr, "camp_traces": ct, "hits": hits, "aligned": aligned,
+            "windows": windows}
+
+
+def _ts(epoch) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(int(epoch), timezone.utc).replace(tzinfo=None)
+
+
+# -- evidence -------------------------------------------------------------------------------
+
+
+def _matches(ws, traces, per_campaign: dict, best: dict[str, dict], p: dict) -> dict[str, list[dict]]:
+    """Per candidate: its aligned posts, each with the campaign post it matches (earliest first)."""
+    out: dict[str, list[dict]] = {}
+    by_campaign: dict[str, list[str]] = {}
+    for a, r in best.items():
+        by_campaign.setdefault(r["campaign_id"], []).append(a)
+    for cid, accounts in by_campaign.items():
+        res = per_campaign[cid]
+        ids = ibis.memtable({"account_id": sorted(accounts)})
+        hits = res["hits"].semi_join(ids, "account_id").semi_join(res["aligned"].select("account_id", "post_id"), ["account_id", "post_id"])
+        hits = hits.to_pandas()
+        ct = res["camp_traces"]
+        cand_keys = ibis.memtable(hits[["kind", "key"]].drop_duplicates()) if len(hits) else None
+        camp = (ct.semi_join(cand_keys, ["kind", "key"]).select("kind", "key", cpost=ct.post_id, caccount=ct.account_id, cat=ct.at)
+                .to_pandas() if cand_keys is not None else None)
+        camp_first = camp.sort_values(["cat", "cpost"]).drop_duplicates(["kind", "key"]) if camp is not None else None
+        windows = res["windows"]
+        authors = {}
+        rp = hits[hits["kind"] == "repost"]["key_text"].unique().tolist() if len(hits) else []
+        if rp:
+            posts = ws.table("posts")
+            authors = {r["post_id"]: r["account_id"] for r in posts.semi_join(ibis.memtable({"post_id": rp}), "post_id")
+                       .select("post_id", "account_id").to_pyarrow().to_pylist()}
+        for (a, pid), g in hits.groupby(["account_id", "post_id"], sort=False):
+            g = g.sort_values("kind", key=lambda s: s.map({"repost": 0, "link": 1, "hashtag_seq": 2, "text": 3, "domain": 4, "hashtag": 5}))
+            first = g.iloc[0]
+            cpost = caccount = None
+            if first["kind"] == "repost":
+                cpost, caccount = first["key_text"], authors.get(first["key_text"])
+            elif camp_first is not None:
+                m = g.merge(camp_first, on=["kind", "key"]).sort_values("cat")
+                if len(m):
+                    cpost, caccount = m.iloc[0]["cpost"], m.iloc[0]["caccount"]
+            at = int(g["at"].min())
+            kinds = list(dict.fromkeys(g["kind"]))
+            label = first["key_text"] if first["kind"] != "text" else "near-duplicate text"
+            out.setdefault(a, []).append({
+                "campaign_id": cid, "account_id": a, "post_id": pid, "at": _ts(at), "kind": ",".join(kinds), "key_text": label,
+                "in_window": bool(np.isin(at // p["bin_seconds"], windows)), "campaign_post_id": cpost, "campaign_account_id": caccount,
+            })
+    for a in out:
+        out[a].sort(key=lambda m: (m["at"], m["post_id"]))
+    return out
+
+
+_KIND_WORDS = {"text": "near-duplicate text", "link": "same link", "domain": "same domain", "hashtag": "same hashtag",
+               "hashtag_seq": "same hashtag sequence", "repost": "reposts of campaign posts"}
+
+
+def _finding(name: str, r: dict, campaign: dict, matches: list[dict], p: dict) -> Finding:
+    strength = math.log(max(r["q_value"], 1e-300)) / math.log(p["max_fdr"]) if p["max_fdr"] < 1 else 1.0
+    signals = len(set(r["kinds"]) - {"domain"} or r["kinds"])
+    confidence = confidence_for(strength, signals)
+    score = round(1.0 - math.exp(-strength / 2.0), 4)
+    src = f"{campaign['source']} {campaign['source_id']}"
+    how = ", ".join(_KIND_WORDS.get(k, k) for k in r["kinds"])
+    summary = (
+        f"{r['n_aligned']} of {r['n_posts']} posts ({r['aligned_share']:.0%}) carry the lines of campaign {campaign['campaign_id']} "
+        f"({src}: {how}), on {r['n_aligned_days']} days; {r['n_in_window']} of them fell in the campaign's active windows where "
+        f"the account's own rhythm predicts {r['expected_in_window']:.1f} (permutation p={r['p_value']:.2g}, q={r['q_value']:.2g})."
+    )
+    ev = [
+        Evidence("aligned share", f"{r['n_aligned']} of the account's {r['n_posts']} posts ({r['aligned_share']:.1%}) match the "
+                 f"narrative of campaign {campaign['campaign_id']} ({src}) by {how}.", accounts=(r["account_id"],),
+                 target=campaign["campaign_id"], values={"aligned_share": r["aligned_share"], "n_aligned": r["n_aligned"], "n_posts": r["n_posts"]}),
+        Evidence("timing", f"{r['n_in_window']} of {r['n_aligned']} aligned posts fell in the campaign's active windows "
+                 f"({campaign['n_window_bins']} bins of {campaign['bin_seconds']} s); {r['n_posts_in_window']} of all {r['n_posts']} posts did, "
+                 f"so a random choice of {r['n_aligned']} of the account's own post times gives {r['expected_in_window']:.1f} on average "
+                 f"(exact permutation p={r['p_value']:.2g}; Benjamini-Hochberg q={r['q_value']:.2g}).",
+                 accounts=(r["account_id"],), target=campaign["campaign_id"],
+                 values={k: r[k] for k in ("n_in_window", "n_posts_in_window", "expected_in_window", "lift", "p_value", "q_value")}),
+    ]
+    for m in matches[: p["evidence_per_account"]]:
+        posts = (m["post_id"],) + ((m["campaign_post_id"],) if m["campaign_post_id"] else ())
+        accs = (r["account_id"],) + ((m["campaign_account_id"],) if m["campaign_account_id"] else ())
+        where = "inside" if m["in_window"] else "outside"
+        ev.append(Evidence(
+            "aligned post", f"post {m['post_id']} ({m['kind']}) matches campaign post {m['campaign_post_id'] or '?'}"
+            f" by {m['campaign_account_id'] or '?'}; posted {where} the campaign's windows.",
+            accounts=accs, posts=posts, target=m["key_text"], at=m["at"], values={"in_window": m["in_window"], "kind": m["kind"]}))
+    return Finding(
+        detector=name, kind="candidate", id=r["account_id"],
+        title=f"Laundering candidate {r['handle'] or r['account_id']}: {r['aligned_share']:.0%} of posts carry campaign {campaign['campaign_id']}",
+        summary=summary, accounts=(r["account_id"],), score=min(1.0, max(0.0, score)), confidence=confidence, evidence=tuple(ev),
+        metrics={k: r[k] for k in ("campaign_id", "n_posts", "n_aligned", "aligned_share", "n_aligned_days", "kinds", "n_in_window",
+                                   "n_posts_in_window", "expected_in_window", "lift", "p_value", "q_value")} | {"campaign_source": src},
+        params=dict(p), roles={r["account_id"]: "launderer"},
+    )
+
+
+def _empty_tables() -> dict[str, pa.Table]:
+    return {"campaigns": CAMPAIGNS_SCHEMA.empty_table(), "accounts": ACCOUNTS_SCHEMA.empty_table(), "matches": MATCHES_SCHEMA.empty_table()}
+
+
+def detect(ws, **params) -> Findings:
+    """Function form of ``Laundering(**params).detect(ws)``."""
+    return Laundering(**params).detect(ws)
