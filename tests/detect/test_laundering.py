@@ -76,7 +76,18 @@ def test_scattered_minority_is_not_significant(found):
 def test_bystanders_carry_nothing(found):
     ids = {r["account_id"] for r in found.tables["accounts"].to_pylist()}
     assert not any(a.startswith("bystander") for a in ids)
-    assert not ids & set(CAMPAIGN)
+    for a in CAMPAIGN:  # campaign members are measured too, and they mostly amplify
+        r = _row(found, a)
+        assert r["aligned_share"] > 0.4 and not r["tested"]
+
+
+def test_a_member_is_tested_against_the_windows_the_others_set(scene_ws):
+    """Leave-one-out windows: naming the launderer as a campaign account does not make its own
+    posts the windows it is tested against, so it stays a candidate and no one else becomes one."""
+    res = detect(scene_ws, seed_accounts=CAMPAIGN + ["launderer"])
+    assert res.accounts() == {"launderer"}
+    r = _row(res, "launderer")
+    assert r["n_in_window"] == 20 and r["expected_in_window"] < 6
 
 
 def test_evidence_pairs_aligned_posts_with_campaign_posts(scene_ws, found):

@@ -36,9 +36,11 @@ from ..text import DEFAULT_BANDS, DEFAULT_MIN_CHARS, DEFAULT_ROWS
 from ..traces import TRACE_KINDS, ensure_traces, epoch_seconds
 from .base import Detector, Param
 
-__all__ = ["Laundering", "detect", "CAMPAIGNS_SCHEMA", "ACCOUNTS_SCHEMA", "MATCHES_SCHEMA", "parse_ids"]
+__all__ = ["Laundering", "detect", "merge_campaigns", "CAMPAIGNS_SCHEMA", "ACCOUNTS_SCHEMA", "MATCHES_SCHEMA", "parse_ids"]
 
-DEFAULT_KINDS = "text,link,domain,hashtag,hashtag_seq,repost"
+#: reposts are left out by default: organic followers of a campaign account repost it when it
+#: posts, so their reposts follow its windows without carrying anything of their own
+DEFAULT_KINDS = "text,link,domain,hashtag,hashtag_seq"
 _SOURCES = ("clusters", "bursts")
 _DAY = 86_400
 
@@ -103,6 +105,7 @@ class Laundering(Detector):
         "n_permutations": Param(0, "0: exact permutation p-value (hypergeometric); above 0: that many seeded random relabelings.", int, low=0, high=1_000_000),
         "burst_min_confidence": Param("medium", "Flood bursts graded at least this are campaigns.", str, choices=("low", "medium", "high")),
         "exclude_flagged": Param(False, "Accounts in any campaign (any coordination cluster or burst's drivers) are not candidates, only members of the campaign tested are (coordination often also catches a launderer's copied lines).", bool),
+        "merge_overlap": Param(0.2, "Clusters and bursts whose narratives share at least this share of the smaller one's keys are one campaign (0: never merge).", float, low=0.0, high=1.0),
         "max_campaigns": Param(50, "At most this many campaigns (strongest clusters and bursts first).", int, low=1),
         "evidence_per_account": Param(10, "Aligned posts shown next to the campaign posts they match, per candidate.", int, low=1, high=1000),
         "seed": Param(0, "Seed of the text hash functions (as in coordination) and of Monte Carlo relabelings.", int),
@@ -123,6 +126,8 @@ class Laundering(Detector):
         traces = ensure_traces(ws, kinds=TRACE_KINDS, text_bands=DEFAULT_BANDS, text_rows=DEFAULT_ROWS,
                                text_min_chars=DEFAULT_MIN_CHARS, seed=p["seed"])
         traces = traces.filter(traces.kind.isin(kinds))
+        if campaigns[0]["source"] != "seed":
+            campaigns = _merged(traces, campaigns, p)
         camp_rows, acc_rows, tested = [], [], []
         per_campaign = {}
         for c in campaigns:
@@ -163,7 +168,7 @@ class Laundering(Detector):
                                                                             r["campaign_id"], r["account_id"])), schema=ACCOUNTS_SCHEMA),
             "matches": pa.Table.from_pylist(match_rows, schema=MATCHES_SCHEMA),
         }
-        notes = [f"{len(camp_rows)} campaign(s); {len(acc_rows):,} outside account(s) carry their lines; {len(tested):,} tested; "
+        notes = [f"{len(camp_rows)} campaign(s); {len(acc_rows):,} account-campaign pair(s) carry their lines; {len(tested):,} tested; "
                  f"{len(items):,} candidate(s) at max_fdr={p['max_fdr']}"]
         return self.findings(p, items, tables, notes)
 
@@ -198,8 +203,9 @@ def _campaigns(ws, p) -> tuple[list[dict], set[str]]:
                 raise ParameterError(f"laundering: seed account(s) not in the workspace: {', '.join(sorted(missing)[:5])}; "
                                      "check the ids (accounts.account_id)")
         # seed posts alone: their traces; seed accounts: all their posts
-        return [{"campaign_id": "S1", "source": "seed", "source_id": "seed", "accounts": sorted(accounts),
-                 "posts": post_table, "post_accounts": set(seed_accounts)}], set(accounts)
+        parts = ([(sorted({r["account_id"] for r in found}), post_table)] if post_table else []) + (
+            [(sorted(seed_accounts), None)] if seed_accounts else [])
+        return [{"campaign_id": "S1", "source": "seed", "source_id": "seed", "accounts": sorted(accounts), "parts": parts}], set(accounts)
     sources = parse_ids(p["sources"])
     bad = [s for s in sources if s not in _SOURCES]
     if bad:
@@ -214,7 +220,8 @@ def _campaigns(ws, p) -> tuple[list[dict], set[str]]:
         for c in clusters:
             if (not wanted or c["cluster_id"] in wanted) and members.get(c["cluster_id"]):
                 out.append((float(c["score"] or 0), {"source": "cluster", "source_id": c["cluster_id"],
-                                                     "accounts": sorted(members[c["cluster_id"]]), "posts": None}))
+                                                     "accounts": sorted(members[c["cluster_id"]]),
+                                                     "parts": [(members[c["cluster_id"]], None)]}))
     if "bursts" in sources and ws.has_table("floods_bursts") and ws.has_table("floods_accounts"):
         grades = ("high",) if p["burst_min_confidence"] == "high" else ("high", "medium") if p["burst_min_confidence"] == "medium" else ("high", "medium", "low")
         graded = {}
@@ -232,7 +239,7 @@ def _campaigns(ws, p) -> tuple[list[dict], set[str]]:
             if wanted and b["burst_id"] not in wanted:
                 continue
             out.append((float(b["score"] or 0), {"source": "burst", "source_id": b["burst_id"], "accounts": sorted(drivers[b["burst_id"]]),
-                                                 "posts": _burst_posts(ws, b, drivers[b["burst_id"]])}))
+                                                 "parts": [(drivers[b["burst_id"]], _burst_posts(ws, b, drivers[b["burst_id"]]))]}))
     if wanted:
         found = {c["source_id"] for _, c in out}
         missing = wanted - found
@@ -241,12 +248,28 @@ def _campaigns(ws, p) -> tuple[list[dict], set[str]]:
                                  "bursts (coordination_clusters, floods_bursts); run those detectors first or check the ids")
     flagged = {a for _, c in out for a in c["accounts"]}
     out.sort(key=lambda sc: -sc[0])
-    campaigns = []
-    for i, (_, c) in enumerate(out[: p["max_campaigns"]], 1):
-        c["campaign_id"] = f"L{i}"
-        c["post_accounts"] = set()
-        campaigns.append(c)
-    return campaigns, flagged
+    return [c for _, c in out], flagged
+
+
+def _merged(traces: ibis.Table, sources: list[dict], p: dict) -> list[dict]:
+    """Clusters and bursts that push the same lines as one campaign each (``merge_overlap``),
+    strongest first, numbered L1, L2, ... (at most ``max_campaigns``)."""
+    if p["merge_overlap"] <= 0 or len(sources) < 2:
+        groups = [[i] for i in range(len(sources))]
+    else:
+        keysets = []
+        for c in sources:
+            narr = _narrative(traces, _campaign_traces(traces, c), len(c["accounts"]), p)
+            keysets.append(set(map(tuple, narr.select("kind", "key").to_pandas().itertuples(index=False, name=None))))
+        groups = merge_campaigns(keysets, p["merge_overlap"])
+    out = []
+    for i, g in enumerate(groups[: p["max_campaigns"]], 1):
+        parts = [part for j in g for part in sources[j]["parts"]]
+        accounts = sorted({a for j in g for a in sources[j]["accounts"]})
+        kinds = list(dict.fromkeys(sources[j]["source"] for j in g))
+        out.append({"campaign_id": f"L{i}", "source": "+".join(kinds), "source_id": "+".join(sources[j]["source_id"] for j in g),
+                    "accounts": accounts, "parts": parts})
+    return out
 
 
 def _burst_posts(ws, burst: dict, drivers: list[str]) -> ibis.Table:
@@ -264,25 +287,63 @@ def _burst_posts(ws, burst: dict, drivers: list[str]) -> ibis.Table:
 # -- alignment ------------------------------------------------------------------------------
 
 
-def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict | None:
-    """The narrative of one campaign and every outside account's alignment with it."""
-    camp_acc = ibis.memtable({"account_id": c["accounts"]})
-    ct = traces.semi_join(camp_acc, "account_id")
-    if c["posts"] is not None:
-        post_ids = c["posts"] if isinstance(c["posts"], ibis.Table) else ibis.memtable({"post_id": list(c["posts"])})
-        own = ct.semi_join(post_ids, "post_id")
-        if c.get("post_accounts"):
-            own = own.union(ct.semi_join(ibis.memtable({"account_id": sorted(c["post_accounts"])}), "account_id"))
-        ct = own
-    n_acc = len(c["accounts"])
-    min_acc = max(1, min(p["min_key_accounts"], n_acc))
+def _campaign_traces(traces: ibis.Table, c: dict) -> ibis.Table:
+    """The traces a campaign left: per part, its accounts' traces (all of them, or only those of
+    the part's posts), united."""
+    out = None
+    for accounts, post_ids in c["parts"]:
+        t = traces.semi_join(ibis.memtable({"account_id": sorted(accounts)}), "account_id")
+        if post_ids is not None:
+            ids = post_ids if isinstance(post_ids, ibis.Table) else ibis.memtable({"post_id": list(post_ids)})
+            t = t.semi_join(ids, "post_id")
+        out = t if out is None else out.union(t, distinct=True)
+    return out
+
+
+def _narrative(traces: ibis.Table, ct: ibis.Table, n_accounts: int, p: dict) -> ibis.Table:
+    """Keys at least ``min_key_accounts`` campaign accounts used and that are specific to the
+    campaign (its accounts are at least ``min_key_concentration`` of the key's users)."""
+    min_acc = max(1, min(p["min_key_accounts"], n_accounts))
     key_camp = ct.group_by(["kind", "key"]).aggregate(n_camp=ct.account_id.nunique(), key_text=ct.key_text.min())
     key_camp = key_camp.filter(key_camp.n_camp >= min_acc)
     used = traces.semi_join(key_camp, ["kind", "key"])
     key_all = used.group_by(["kind", "key"]).aggregate(n_all=used.account_id.nunique())
     narr = key_camp.join(key_all, ["kind", "key"])
-    narr = narr.filter(narr.n_camp.cast("float64") / narr.n_all >= p["min_key_concentration"]).select("kind", "key", "key_text", "n_camp")
-    narr = narr.cache()
+    return narr.filter(narr.n_camp.cast("float64") / narr.n_all >= p["min_key_concentration"]).select("kind", "key", "key_text", "n_camp")
+
+
+def merge_campaigns(keysets: list[set], min_overlap: float) -> list[list[int]]:
+    """Groups of campaign indexes whose narratives overlap: two campaigns join when the keys
+    they share are at least ``min_overlap`` of the smaller narrative (overlap coefficient),
+    transitively. Groups keep the order of their first member.
+
+    >>> merge_campaigns([{1, 2, 3}, {3, 4}, {9}], 0.5)
+    [[0, 1], [2]]
+    """
+    parent = list(range(len(keysets)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(keysets)):
+        for j in range(i + 1, len(keysets)):
+            a, b = keysets[i], keysets[j]
+            if a and b and len(a & b) >= min_overlap * min(len(a), len(b)):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(keysets)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict | None:
+    """The narrative of one campaign and every outside account's alignment with it."""
+    ct = _campaign_traces(traces, c)
+    n_acc = len(c["accounts"])
+    narr = _narrative(traces, ct, n_acc, p).cache()
     camp_posts = ct.semi_join(narr, ["kind", "key"]).select("post_id", "account_id", "at").distinct().cache()
     stats = camp_posts.aggregate(n=camp_posts.count(), first=camp_posts.at.min(), last=camp_posts.at.max()).to_pyarrow().to_pylist()[0]
     if not stats["n"]:
@@ -290,11 +351,21 @@ def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict 
     n_keys = int(narr.count().to_pyarrow().as_py())
     key_kinds = narr.group_by("kind").aggregate(n=narr.count()).order_by(ibis.desc("n")).to_pyarrow().to_pylist()
     top = narr.filter(narr.kind != "text").order_by([ibis.desc("n_camp"), "key_text"]).limit(5).select("key_text").to_pyarrow().column(0).to_pylist()
-    times = camp_posts.select("at").to_pyarrow().column(0).to_numpy()
-    windows = active_bins(times, p["bin_seconds"], p["window_min_posts"], p["window_pad"])
+    cp = camp_posts.select("account_id", "at").to_pandas()
+    camp_times, camp_authors = cp["at"].to_numpy(), cp["account_id"].to_numpy()
+    windows = active_bins(camp_times, p["bin_seconds"], p["window_min_posts"], p["window_pad"])
+
+    def windows_without(account_id):
+        # leave-one-out: an account's own posts never make the windows it is tested against
+        mine = camp_authors == account_id
+        if not mine.any():
+            return windows
+        return active_bins(camp_times[~mine], p["bin_seconds"], p["window_min_posts"], p["window_pad"])
 
     # aligned posts of outside accounts
-    other = traces.anti_join(camp_acc, "account_id")
+    # every account is measured, campaign members included (coordination may already have caught
+    # a launderer's copied lines); pure amplifiers fall out on max_share
+    other = traces
     hits = other.semi_join(narr.select("kind", "key"), ["kind", "key"]).select("account_id", "post_id", "kind", "key", "key_text", "at")
     if "repost" in set(parse_ids(p["kinds"])):  # reposts of the campaign's own narrative posts
         rp = other.filter(other.kind == "repost")
@@ -345,7 +416,9 @@ def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict 
         al = aligned.semi_join(ids, "account_id").select("post_id", flag=ibis.literal(True))
         tl = tl.left_join(al, "post_id").select("account_id", "at", "flag").to_pandas()
         for a, g in tl.groupby("account_id", sort=True):
-            t = timing_test(g["at"].to_numpy(), g["flag"].fillna(False).astype(bool).to_numpy(), windows,
+            r = tested[a]
+            r["_windows"] = windows_without(a)
+            t = timing_test(g["at"].to_numpy(), g["flag"].fillna(False).astype(bool).to_numpy(), r["_windows"],
                             bin_seconds=p["bin_seconds"], n_permutations=p["n_permutations"], seed=p["seed"], label=str(a))
             r = tested[a]
             r.update({k: t[k] for k in ("n_in_window", "n_posts_in_window", "expected_in_window", "lift", "p_value")})
@@ -385,8 +458,6 @@ def _matches(ws, traces, per_campaign: dict, best: dict[str, dict], p: dict) -> 
         cand_keys = ibis.memtable(hits[["kind", "key"]].drop_duplicates()) if len(hits) else None
         camp = (ct.semi_join(cand_keys, ["kind", "key"]).select("kind", "key", cpost=ct.post_id, caccount=ct.account_id, cat=ct.at)
                 .to_pandas() if cand_keys is not None else None)
-        camp_first = camp.sort_values(["cat", "cpost"]).drop_duplicates(["kind", "key"]) if camp is not None else None
-        windows = res["windows"]
         authors = {}
         rp = hits[hits["kind"] == "repost"]["key_text"].unique().tolist() if len(hits) else []
         if rp:
@@ -399,8 +470,9 @@ def _matches(ws, traces, per_campaign: dict, best: dict[str, dict], p: dict) -> 
             cpost = caccount = None
             if first["kind"] == "repost":
                 cpost, caccount = first["key_text"], authors.get(first["key_text"])
-            elif camp_first is not None:
-                m = g.merge(camp_first, on=["kind", "key"]).sort_values("cat")
+            elif camp is not None:
+                m = g.merge(camp, on=["kind", "key"])
+                m = m[m["caccount"] != a].sort_values(["cat", "cpost"])  # another account's post, earliest first
                 if len(m):
                     cpost, caccount = m.iloc[0]["cpost"], m.iloc[0]["caccount"]
             at = int(g["at"].min())
@@ -408,7 +480,7 @@ def _matches(ws, traces, per_campaign: dict, best: dict[str, dict], p: dict) -> 
             label = first["key_text"] if first["kind"] != "text" else "near-duplicate text"
             out.setdefault(a, []).append({
                 "campaign_id": cid, "account_id": a, "post_id": pid, "at": _ts(at), "kind": ",".join(kinds), "key_text": label,
-                "in_window": bool(np.isin(at // p["bin_seconds"], windows)), "campaign_post_id": cpost, "campaign_account_id": caccount,
+                "in_window": bool(np.isin(at // p["bin_seconds"], best[a]["_windows"])), "campaign_post_id": cpost, "campaign_account_id": caccount,
             })
     for a in out:
         out[a].sort(key=lambda m: (m["at"], m["post_id"]))
