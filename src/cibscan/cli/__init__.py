@@ -46,3 +46,4 @@ def main(argv: list[str] | None = None) -> int:
 from . import accounts as _accounts  # noqa: F401,E402
 from . import floods as _floods  # noqa: F401,E402
 from . import personas as _personas  # noqa: F401,E402
+from . import launder as _launder  # noqa: F401,E402
