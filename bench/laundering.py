@@ -31,7 +31,7 @@ from cibscan.detect.laundering import detect
 from cibscan.findings import store_findings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_DATA = os.path.join(HERE, "..", "..", "shared", "data")
+DEFAULT_DATA = os.environ.get("CIBSCAN_SHARED_DATA", os.path.join(HERE, "..", "..", "shared", "data"))
 
 
 def sim_run(posts: int, seed: int, folder: str) -> dict:

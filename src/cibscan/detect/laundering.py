@@ -53,7 +53,7 @@ CAMPAIGNS_SCHEMA = pa.schema([
 ACCOUNTS_SCHEMA = pa.schema([
     ("campaign_id", pa.string()), ("account_id", pa.string()), ("handle", pa.string()), ("n_posts", pa.int64()),
     ("n_aligned", pa.int64()), ("aligned_share", pa.float64()), ("n_aligned_days", pa.int64()),
-    ("kinds", pa.list_(pa.string())), ("tested", pa.bool_()), ("n_in_window", pa.int64()),
+    ("kinds", pa.list_(pa.string())), ("in_campaign", pa.bool_()), ("tested", pa.bool_()), ("n_in_window", pa.int64()),
     ("n_posts_in_window", pa.int64()), ("expected_in_window", pa.float64()), ("lift", pa.float64()),
     ("p_value", pa.float64()), ("q_value", pa.float64()), ("candidate", pa.bool_()), ("reason", pa.string()),
 ])
@@ -123,7 +123,7 @@ class Laundering(Detector):
             return self.findings(p, tables=_empty_tables(), notes=[
                 "no campaign to align with: run coordination/floods first, or name seed posts or accounts"])
         self._progress(f"laundering: {len(campaigns)} campaign(s); building traces")
-        traces = ensure_traces(ws, kinds=TRACE_KINDS, text_bands=DEFAULT_BANDS, text_rows=DEFAULT_ROWS,
+        traces = ensure_traces(ws, kinds=tuple(k for k in TRACE_KINDS if k in kinds), text_bands=DEFAULT_BANDS, text_rows=DEFAULT_ROWS,
                                text_min_chars=DEFAULT_MIN_CHARS, seed=p["seed"])
         traces = traces.filter(traces.kind.isin(kinds))
         if campaigns[0]["source"] != "seed":
@@ -387,6 +387,7 @@ def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict 
             .select("account_id", "n_aligned", "n_days", "n_posts", "kinds", "handle").to_pyarrow().to_pylist())
 
     out = []
+    members = set(c["accounts"])
     for r in rows:
         share = r["n_aligned"] / r["n_posts"] if r["n_posts"] else 0.0
         reason = None
@@ -405,7 +406,7 @@ def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict 
         out.append({
             "campaign_id": c["campaign_id"], "account_id": r["account_id"], "handle": r["handle"], "n_posts": int(r["n_posts"]),
             "n_aligned": int(r["n_aligned"]), "aligned_share": float(share), "n_aligned_days": int(r["n_days"]),
-            "kinds": sorted(r["kinds"] or []), "tested": reason is None, "n_in_window": None, "n_posts_in_window": None,
+            "kinds": sorted(r["kinds"] or []), "in_campaign": r["account_id"] in members, "tested": reason is None, "n_in_window": None, "n_posts_in_window": None,
             "expected_in_window": None, "lift": None, "p_value": None, "q_value": None, "candidate": False, "reason": reason or "",
         })
     tested = {r["account_id"]: r for r in out if r["tested"]}
@@ -503,6 +504,9 @@ def _finding(name: str, r: dict, campaign: dict, matches: list[dict], p: dict) -
         f"({src}: {how}), on {r['n_aligned_days']} days; {r['n_in_window']} of them fell in the campaign's active windows where "
         f"the account's own rhythm predicts {r['expected_in_window']:.1f} (permutation p={r['p_value']:.2g}, q={r['q_value']:.2g})."
     )
+    if r["in_campaign"]:
+        summary += (f" The account is itself one of the campaign's accounts ({src}): coordination reports its copied lines; "
+                    "its timing was tested against the other accounts' windows.")
     ev = [
         Evidence("aligned share", f"{r['n_aligned']} of the account's {r['n_posts']} posts ({r['aligned_share']:.1%}) match the "
                  f"narrative of campaign {campaign['campaign_id']} ({src}) by {how}.", accounts=(r["account_id"],),
