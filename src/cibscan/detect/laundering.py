@@ -92,12 +92,13 @@ class Laundering(Detector):
         "kinds": Param(DEFAULT_KINDS, "Trace kinds that can carry a narrative (text, link, domain, hashtag, hashtag_seq, repost).", str),
         "min_key_accounts": Param(2, "A key is part of the narrative when at least this many campaign accounts used it (fewer when the campaign has fewer accounts).", int, low=1),
         "min_key_concentration": Param(0.1, "...and campaign accounts are at least this share of all accounts that used it (organic trends and big outlets fall out).", float, low=0.0, high=1.0),
+        "min_key_lift": Param(3.0, "...and at least this many times the campaign's share of all accounts (keys its accounts use no more than anyone, like trending tags in cover posts, fall out).", float, low=0.0),
         "text_min_bands": Param(DEFAULT_MIN_SHARED_BANDS, "A text post carries the narrative when it shares at least this many LSH band keys with it.", int, low=1, high=64),
         "min_share": Param(0.05, "Smallest aligned share of an account's timeline to be tested.", float, low=0.0, high=1.0),
         "max_share": Param(0.4, "Largest aligned share: above it the account mostly amplifies (a coordination matter, not laundering).", float, low=0.0, high=1.0),
         "min_aligned": Param(3, "Fewest aligned posts to be tested (one-off sharers are not candidates).", int, low=1),
         "min_days": Param(2, "Aligned posts must fall on at least this many distinct days (a steady minority, not one outburst).", int, low=1),
-        "min_posts": Param(50, "Fewest posts in an account's timeline to be tested: an 'independent voice' needs a timeline of its own, and a share of a short one says little.", int, low=2),
+        "min_posts": Param(40, "Fewest posts in an account's timeline to be tested: an 'independent voice' needs a timeline of its own, and a share of a short one says little.", int, low=2),
         "bin_seconds": Param(3600, "Width of the time bins that make up the campaign's active windows.", int, low=60),
         "window_min_posts": Param(1, "A bin is in the campaign's active windows when it holds at least this many campaign posts.", int, low=1),
         "window_pad": Param(0, "Extend each active bin by this many bins on both sides.", int, low=0, high=1000),
@@ -126,13 +127,14 @@ class Laundering(Detector):
         traces = ensure_traces(ws, kinds=tuple(k for k in TRACE_KINDS if k in kinds), text_bands=DEFAULT_BANDS, text_rows=DEFAULT_ROWS,
                                text_min_chars=DEFAULT_MIN_CHARS, seed=p["seed"])
         traces = traces.filter(traces.kind.isin(kinds))
+        n_population = int(ws.table("posts").account_id.nunique().to_pyarrow().as_py())
         if campaigns[0]["source"] != "seed":
-            campaigns = _merged(traces, campaigns, p)
+            campaigns = _merged(traces, campaigns, n_population, p)
         camp_rows, acc_rows, tested = [], [], []
         per_campaign = {}
         for c in campaigns:
             self._progress(f"laundering: aligning accounts with campaign {c['campaign_id']} ({c['source']} {c['source_id']})")
-            res = _align(ws, traces, c, p, flagged if p["exclude_flagged"] else set())
+            res = _align(ws, traces, c, n_population, p, flagged if p["exclude_flagged"] else set())
             if res is None:
                 continue
             per_campaign[c["campaign_id"]] = res
@@ -251,7 +253,7 @@ def _campaigns(ws, p) -> tuple[list[dict], set[str]]:
     return [c for _, c in out], flagged
 
 
-def _merged(traces: ibis.Table, sources: list[dict], p: dict) -> list[dict]:
+def _merged(traces: ibis.Table, sources: list[dict], n_population: int, p: dict) -> list[dict]:
     """Clusters and bursts that push the same lines as one campaign each (``merge_overlap``),
     strongest first, numbered L1, L2, ... (at most ``max_campaigns``)."""
     if p["merge_overlap"] <= 0 or len(sources) < 2:
@@ -259,7 +261,7 @@ def _merged(traces: ibis.Table, sources: list[dict], p: dict) -> list[dict]:
     else:
         keysets = []
         for c in sources:
-            narr = _narrative(traces, _campaign_traces(traces, c), len(c["accounts"]), p)
+            narr = _narrative(traces, _campaign_traces(traces, c), len(c["accounts"]), n_population, p)
             keysets.append(set(map(tuple, narr.select("kind", "key").to_pandas().itertuples(index=False, name=None))))
         groups = merge_campaigns(keysets, p["merge_overlap"])
     out = []
@@ -300,16 +302,22 @@ def _campaign_traces(traces: ibis.Table, c: dict) -> ibis.Table:
     return out
 
 
-def _narrative(traces: ibis.Table, ct: ibis.Table, n_accounts: int, p: dict) -> ibis.Table:
+def _narrative(traces: ibis.Table, ct: ibis.Table, n_accounts: int, n_population: int, p: dict) -> ibis.Table:
     """Keys at least ``min_key_accounts`` campaign accounts used and that are specific to the
-    campaign (its accounts are at least ``min_key_concentration`` of the key's users)."""
+    campaign: its accounts are at least ``min_key_concentration`` of the key's users, and at
+    least ``min_key_lift`` times their share of all ``n_population`` accounts."""
     min_acc = max(1, min(p["min_key_accounts"], n_accounts))
     key_camp = ct.group_by(["kind", "key"]).aggregate(n_camp=ct.account_id.nunique(), key_text=ct.key_text.min())
     key_camp = key_camp.filter(key_camp.n_camp >= min_acc)
     used = traces.semi_join(key_camp, ["kind", "key"])
     key_all = used.group_by(["kind", "key"]).aggregate(n_all=used.account_id.nunique())
     narr = key_camp.join(key_all, ["kind", "key"])
-    return narr.filter(narr.n_camp.cast("float64") / narr.n_all >= p["min_key_concentration"]).select("kind", "key", "key_text", "n_camp")
+    share = narr.n_camp.cast("float64") / narr.n_all
+    # lift over the campaign's share of all accounts: a trending tag its accounts also use in
+    # their cover posts is used by them about as often as by anyone
+    base = n_accounts / max(n_population, 1)
+    narr = narr.filter((share >= p["min_key_concentration"]) & (share >= p["min_key_lift"] * base))
+    return narr.select("kind", "key", "key_text", "n_camp")
 
 
 def merge_campaigns(keysets: list[set], min_overlap: float) -> list[list[int]]:
@@ -339,11 +347,11 @@ def merge_campaigns(keysets: list[set], min_overlap: float) -> list[list[int]]:
     return sorted(groups.values(), key=lambda g: g[0])
 
 
-def _align(ws, traces: ibis.Table, c: dict, p: dict, flagged: set[str]) -> dict | None:
+def _align(ws, traces: ibis.Table, c: dict, n_population: int, p: dict, flagged: set[str]) -> dict | None:
     """The narrative of one campaign and every outside account's alignment with it."""
     ct = _campaign_traces(traces, c)
     n_acc = len(c["accounts"])
-    narr = _narrative(traces, ct, n_acc, p).cache()
+    narr = _narrative(traces, ct, n_acc, n_population, p).cache()
     camp_posts = ct.semi_join(narr, ["kind", "key"]).select("post_id", "account_id", "at").distinct().cache()
     stats = camp_posts.aggregate(n=camp_posts.count(), first=camp_posts.at.min(), last=camp_posts.at.max()).to_pyarrow().to_pylist()[0]
     if not stats["n"]:
@@ -444,6 +452,10 @@ def _ts(epoch) -> datetime | None:
 # -- evidence -------------------------------------------------------------------------------
 
 
+#: which matched key labels an aligned post (the most specific first)
+_KIND_ORDER = {"repost": 0, "link": 1, "hashtag_seq": 2, "text": 3, "domain": 4, "hashtag": 5}
+
+
 def _matches(ws, traces, per_campaign: dict, best: dict[str, dict], p: dict) -> dict[str, list[dict]]:
     """Per candidate: its aligned posts, each with the campaign post it matches (earliest first)."""
     out: dict[str, list[dict]] = {}
@@ -465,22 +477,32 @@ def _matches(ws, traces, per_campaign: dict, best: dict[str, dict], p: dict) -> 
             posts = ws.table("posts")
             authors = {r["post_id"]: r["account_id"] for r in posts.semi_join(ibis.memtable({"post_id": rp}), "post_id")
                        .select("post_id", "account_id").to_pyarrow().to_pylist()}
-        for (a, pid), g in hits.groupby(["account_id", "post_id"], sort=False):
-            g = g.sort_values("kind", key=lambda s: s.map({"repost": 0, "link": 1, "hashtag_seq": 2, "text": 3, "domain": 4, "hashtag": 5}))
-            first = g.iloc[0]
-            cpost = caccount = None
-            if first["kind"] == "repost":
-                cpost, caccount = first["key_text"], authors.get(first["key_text"])
-            elif camp is not None:
-                m = g.merge(camp, on=["kind", "key"])
-                m = m[m["caccount"] != a].sort_values(["cat", "cpost"])  # another account's post, earliest first
-                if len(m):
-                    cpost, caccount = m.iloc[0]["cpost"], m.iloc[0]["caccount"]
-            at = int(g["at"].min())
-            kinds = list(dict.fromkeys(g["kind"]))
-            label = first["key_text"] if first["kind"] != "text" else "near-duplicate text"
+        if not len(hits):
+            continue
+        hits["rank"] = hits["kind"].map(_KIND_ORDER).fillna(9)
+        hits = hits.sort_values(["account_id", "post_id", "rank"], kind="stable")
+        pick: dict[tuple, tuple] = {}
+        if camp is not None and len(camp):
+            # per key, the earliest post of its first two campaign accounts: one of them is not the candidate
+            camp = camp.sort_values(["cat", "cpost"]).drop_duplicates(["kind", "key", "caccount"]).groupby(["kind", "key"]).head(2)
+            m = hits.merge(camp, on=["kind", "key"])
+            m = m[m["caccount"] != m["account_id"]].sort_values(["account_id", "post_id", "rank", "cat", "cpost"])
+            m = m.drop_duplicates(["account_id", "post_id"])
+            pick = {(r.account_id, r.post_id): (r.cpost, r.caccount) for r in m.itertuples(index=False)}
+        grouped = hits.groupby(["account_id", "post_id"], sort=False)
+        firsts = grouped.head(1)
+        ats = grouped["at"].min()
+        kinds = grouped["kind"].agg(lambda k: ",".join(dict.fromkeys(k)))
+        for r in firsts.itertuples(index=False):
+            a, pid = r.account_id, r.post_id
+            if r.kind == "repost":
+                cpost, caccount = r.key_text, authors.get(r.key_text)
+            else:
+                cpost, caccount = pick.get((a, pid), (None, None))
+            at = int(ats[(a, pid)])
             out.setdefault(a, []).append({
-                "campaign_id": cid, "account_id": a, "post_id": pid, "at": _ts(at), "kind": ",".join(kinds), "key_text": label,
+                "campaign_id": cid, "account_id": a, "post_id": pid, "at": _ts(at), "kind": kinds[(a, pid)],
+                "key_text": r.key_text if r.kind != "text" else "near-duplicate text",
                 "in_window": bool(np.isin(at // p["bin_seconds"], best[a]["_windows"])), "campaign_post_id": cpost, "campaign_account_id": caccount,
             })
     for a in out:
