@@ -154,3 +154,42 @@ def test_parse_ids():
     assert parse_ids(["1", 2]) == ["1", "2"]
     assert parse_ids(None) == [] and parse_ids("") == []
     assert Laundering().get_params()["max_share"] == 0.4
+
+
+def test_stored_cluster_and_burst_are_one_campaign(ws):
+    """Campaigns from stored coordination and floods tables (as run_scan leaves them): a cluster
+    and a burst pushing the same lines are merged, and the launderer is still the only candidate."""
+    import pyarrow as pa
+
+    from cibscan.findings import FINDINGS_SCHEMA
+
+    posts, accounts = laundering_scene()
+    ws.add_records(posts, accounts)
+    ws.write_table("coordination_clusters", pa.table({"cluster_id": ["C1"], "score": [0.9]}))
+    ws.write_table("coordination_members", pa.table({"cluster_id": ["C1"] * 4, "account_id": CAMPAIGN[:4]}))
+    times = [p["created_at"] for p in posts]
+    ws.write_table("floods_bursts", pa.table({"burst_id": ["B1"], "key": ["harbour"], "key_kind": ["phrase"],
+                                              "start": [min(times)], "end": [max(times)], "score": [0.7]}))
+    ws.write_table("floods_accounts", pa.table({"burst_id": ["B1"] * 3, "account_id": CAMPAIGN[3:]}))
+    ws.write_table("findings", pa.Table.from_pylist([{"finding_key": "floods:B1", "detector": "floods", "kind": "burst", "id": "B1",
+                                                      "title": "", "summary": "", "score": 0.7, "confidence": "medium",
+                                                      "n_accounts": 3, "metrics": "{}", "params": "{}"}], schema=FINDINGS_SCHEMA))
+    res = detect(ws)
+    camps = res.tables["campaigns"].to_pylist()
+    assert [(c["source"], c["source_id"], c["n_accounts"]) for c in camps] == [("cluster+burst", "C1+B1", 6)]
+    assert res.accounts() == {"launderer"}
+    only_cluster = detect(ws, campaigns="C1")
+    assert only_cluster.tables["campaigns"].to_pylist()[0]["source_id"] == "C1"
+    assert only_cluster.accounts() == {"launderer"}
+    apart = detect(ws, merge_overlap=0.0)
+    assert len(apart.tables["campaigns"]) == 2 and apart.accounts() == {"launderer"}
+
+
+def test_merge_campaigns():
+    from cibscan.detect.laundering import merge_campaigns
+
+    sets = [{1, 2, 3, 4}, {4, 5, 6, 7, 8}, {8, 9}]  # overlaps: 1 of 4 (0.25), 1 of 2 (0.5); transitive
+    assert merge_campaigns(sets, 0.25) == [[0, 1, 2]]
+    assert merge_campaigns(sets, 0.3) == [[0], [1, 2]]
+    assert merge_campaigns(sets, 0.6) == [[0], [1], [2]]
+    assert merge_campaigns([set(), {1}], 0.1) == [[0], [1]]
