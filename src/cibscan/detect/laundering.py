@@ -103,6 +103,7 @@ class Laundering(Detector):
         "window_min_posts": Param(1, "A bin is in the campaign's active windows when it holds at least this many campaign posts.", int, low=1),
         "window_pad": Param(0, "Extend each active bin by this many bins on both sides.", int, low=0, high=1000),
         "max_fdr": Param(0.05, "Benjamini-Hochberg level over all accounts tested: a candidate's q-value is at most this.", float, low=0.0, high=1.0),
+        "min_lift": Param(1.5, "A candidate's aligned posts fall in the windows at least this many times as often as its own rhythm predicts (an effect size: with long timelines tiny, significant lifts are common).", float, low=1.0),
         "n_permutations": Param(0, "0: exact permutation p-value (hypergeometric); above 0: that many seeded random relabelings.", int, low=0, high=1_000_000),
         "burst_min_confidence": Param("medium", "Flood bursts graded at least this are campaigns.", str, choices=("low", "medium", "high")),
         "exclude_flagged": Param(False, "Accounts in any campaign (any coordination cluster or burst's drivers) are not candidates, only members of the campaign tested are (coordination often also catches a launderer's copied lines).", bool),
@@ -147,10 +148,14 @@ class Laundering(Detector):
         q = benjamini_hochberg([r["p_value"] for r in tested])
         for r, qv in zip(tested, q):
             r["q_value"] = float(qv)
-            if qv <= p["max_fdr"]:
+            if qv <= p["max_fdr"] and (r["lift"] is None or r["lift"] >= p["min_lift"]):
                 r["candidate"], r["reason"] = True, (
                     f"{r['n_in_window']} of {r['n_aligned']} aligned posts in the campaign's windows "
                     f"(expected {r['expected_in_window']:.1f} from the account's own rhythm), q={qv:.2g}")
+            elif qv <= p["max_fdr"]:
+                r["reason"] = (f"timing significant (q={qv:.2g}) but weak: {r['n_in_window']} aligned posts in the windows where "
+                               f"{r['expected_in_window']:.1f} were expected, lift {r['lift']:.2f} < min_lift={p['min_lift']} "
+                               "(the account is mostly active when the campaign is)")
             else:
                 r["reason"] = f"aligned posts not timed to the campaign: q={qv:.2g} > max_fdr={p['max_fdr']}"
         best: dict[str, dict] = {}
