@@ -25,6 +25,7 @@ from . import evidence as _evidence  # noqa: F401,E402
 from . import accounts as _accounts  # noqa: F401,E402
 from . import floods as _floods  # noqa: F401,E402
 from . import personas as _personas  # noqa: F401,E402
+from . import launder as _launder  # noqa: F401,E402
 
 __all__ = ["app", "main"]
 

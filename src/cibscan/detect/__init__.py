@@ -87,3 +87,8 @@ from .spoofed_domains import SpoofedDomains  # noqa: E402
 for _detector in (Coordination, FloodsDetector, PersonasDetector, AmplifiersDetector, Impersonation, SpoofedDomains):
     DETECTORS[_detector.name] = _detector
 del _detector
+
+# laundering reads coordination's clusters and floods' bursts, so it runs after them
+from .laundering import Laundering  # noqa: E402
+
+DETECTORS[Laundering.name] = Laundering

@@ -63,7 +63,7 @@ def build_report(
     with open(tmp, "w", encoding="utf-8", errors="replace", newline="\n") as f:
         f.write(html)
     os.replace(tmp, path)
-    sections = [k for k in ("accounts_ranked", "network", "floods", "impersonation", "personas", "more") if data.get(k)]
+    sections = [k for k in ("accounts_ranked", "network", "floods", "impersonation", "personas", "laundering", "more") if data.get(k)]
     return ReportSummary(
         path=path,
         bytes=os.path.getsize(path),

@@ -17,6 +17,7 @@ import ibis
 
 from .. import __version__
 from ..schema import TABLES
+from .laundering import LAUNDERING_TABLES, laundering_section
 from .layout import cluster_layout
 from .links import account_url, post_url
 from .tables import jsonable, parse_json_text, report_table, truncate
@@ -33,6 +34,7 @@ SECTION_TABLES = {
     "amplifiers": ("amplifiers_sources", "amplifiers_accounts"),
     "impersonation": ("impersonation_pairs",),
     "spoofed_domains": ("spoofed_domains_hits",),
+    "laundering": LAUNDERING_TABLES,
 }
 _NOT_SHOWN = {"traces", "findings", "finding_accounts", "evidence", "accounts_ranked", "clusters_ranked"}
 
@@ -386,6 +388,7 @@ def collect_report_data(
         "floods": _floods(ws, limits),
         "impersonation": _simple(ws, SECTION_TABLES["impersonation"] + SECTION_TABLES["spoofed_domains"], limits),
         "personas": _simple(ws, SECTION_TABLES["personas"] + SECTION_TABLES["amplifiers"], limits),
+        "laundering": laundering_section(ws, limits),
         "more": _more_tables(ws, detectors | set(scan_params or {}), limits),
     }
     acc_ids |= _column_values(ranked, "account_id")
@@ -393,6 +396,8 @@ def collect_report_data(
         acc_ids |= {r[0] for r in network["nodes"]["rows"]}
     if sections["impersonation"]:
         acc_ids |= _column_values(sections["impersonation"].get("impersonation_pairs"), "original_id", "impersonator_id")
+    if sections["laundering"]:
+        acc_ids |= _column_values(sections["laundering"]["laundering candidates"], "account_id")
     if sections["personas"]:
         acc_ids |= _column_values(sections["personas"].get("amplifiers_accounts"), "account_id")
     return {

@@ -67,6 +67,10 @@ SIGNAL_MEANING = {
     "edit_distance": "Characters to change to turn one handle into the other.",
     "name_similarity": "Similarity of the display names, 0 (unrelated) to 1 (identical).",
     "avatar_distance": "Perceptual-hash distance between profile images: small means the same picture, resized or recompressed.",
+    "aligned_share": "Share of an account's posts that carry a campaign's lines (same near-duplicate text, link, domain, hashtag or hashtag block).",
+    "n_in_window": "Aligned posts that fell in the campaign's active hours (set by the other campaign accounts' posts).",
+    "expected_in_window": "Aligned posts expected in the campaign's active hours if they were a random choice among the account's own post times.",
+    "q_value": "A p-value corrected for the number of accounts tested (Benjamini-Hochberg): the expected share of false flags among those at or below it.",
     "score": "Strength in [0, 1], for ranking findings against each other; its meaning in words is the confidence grade.",
 }
 

@@ -718,6 +718,7 @@
   section("floods", "Floods", buildFloods, !!DATA.floods);
   section("impersonation", "Impersonation", buildImpersonation, !!DATA.impersonation);
   section("personas", "Personas", buildTables("Personas and early amplifiers", DATA.personas || {}, "Batches of accounts created together with shared traits, and accounts that amplify a source early."), !!DATA.personas);
+  section("laundering", "Laundering", buildTables("Narrative laundering", DATA.laundering || {}, "Accounts whose timelines are mostly unrelated but carry a steady minority of a campaign's lines, timed to its active windows more than their own posting rhythm explains (share: aligned posts / all posts; q: FDR-corrected permutation p-value). A candidate shows behaviour, not who runs the account or why."), !!DATA.laundering);
   section("findings", "Findings", buildFindings);
   section("more", "More tables", buildTables("More tables", DATA.more || {}, "Tables other detectors stored."), !!(DATA.more && Object.keys(DATA.more).length));
   section("methods", "Methods", buildMethods);
