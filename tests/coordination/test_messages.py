@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cibscan.coordination.messages import collapse_text_traces, message_components, message_languages
+from cibscan.coordination.messages import collapse_text_traces, message_components
 from cibscan.traces import build_traces
 from tests.conftest import post
 
@@ -44,16 +44,3 @@ def test_generic_bands_do_not_chain_messages(ws):
     strict = collapse_text_traces(t, max_texts_per_band=1).to_pandas()
     assert strict["key"].nunique() == len(texts)  # no band may link anything
     assert loose["key"].nunique() <= strict["key"].nunique()
-
-
-def test_message_language_is_the_most_common_of_its_posts(ws):
-    base = "Independent observers were blocked at polling station twelve this morning, and nobody came to help them"
-    other = "Something else entirely about the weather and the long weekend that is coming up soon for everyone"
-    ws.add_records([
-        post(1, "a", 0, text=base, lang="fa"), post(2, "b", 10, text=base + "!", lang="fa"), post(3, "c", 20, text=base, lang="en"),
-        post(4, "d", 30, text=other), post(5, "e", 40, text=other),  # no language: no stratum
-    ])
-    msgs = collapse_text_traces(build_traces(ws, ["text", "mention"]))
-    out = message_languages(msgs, ws.table("posts")).to_pandas()
-    key = msgs.filter(msgs.post_id == "1").to_pandas()["key"][0]
-    assert out.set_index("key")["stratum"].to_dict() == {key: "fa"}

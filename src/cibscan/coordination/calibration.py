@@ -101,8 +101,7 @@ def synchrony_units(tr: ibis.Table, candidates: ibis.Table, windows: Mapping[str
     return out
 
 
-def popularity_units(traces_indexed: ibis.Table, stats: ibis.Table, candidates: ibis.Table,
-                     strata: ibis.Table | None = None) -> ibis.Table:
+def popularity_units(traces_indexed: ibis.Table, stats: ibis.Table, candidates: ibis.Table) -> ibis.Table:
     """The content null for candidate pairs (``candidates``: ``kind, a, b, n_shared``), over
     *shared* targets (those at least two accounts used): if every account kept how many shared
     targets it used but chose them in proportion to the targets' popularity, account ``b``
@@ -110,35 +109,18 @@ def popularity_units(traces_indexed: ibis.Table, stats: ibis.Table, candidates: 
     k_a))`` (``deg``: accounts using the target, ``k``: shared targets of an account, ``D``: all
     account-target uses of shared targets). Units are ``a``'s shared targets (``_a``) or
     ``b``'s (``_b``); hits are the targets they shared within the window (``n_shared``). This is the co-occurrence null of statistically validated projections of
-    bipartite networks (Tumminello et al. 2011, *PLoS ONE* 6:e17994) with popularity weights.
-
-    ``strata`` (optional: ``kind, key, stratum``, e.g. a message's language) makes the null
-    choose within a stratum: ``k`` and ``D`` are counted per stratum, so ``b`` uses a shared
-    target of ``a`` with probability ``k_b,s (deg - 1) / (D_s - k_a,s)``. Without it, a meme
-    that a quarter of one language's accounts post looks rare against every language's shared
-    texts, and two of its posters look coordinated (the validated projections of Tumminello et
-    al. are likewise computed within comparable sets). Targets missing from ``strata`` share
-    the stratum ``""``."""
+    bipartite networks (Tumminello et al. 2011, *PLoS ONE* 6:e17994) with popularity weights."""
     uses = traces_indexed.select("kind", "aid", "key").distinct()
     # only targets someone else also used: an account that writes much of its own is not
     # thereby less likely to copy, and one that copies memes is not a random writer
     uses = uses.join(stats.filter(stats.n_accounts >= 2).select("kind", "key", deg="n_accounts"), ["kind", "key"])
-    if strata is None:
-        uses = uses.mutate(stratum=ibis.literal(""))
-    else:
-        s = strata.select("kind", "key", s_stratum="stratum")
-        uses = uses.left_join(s, ["kind", "key"]).select("kind", "aid", "key", "deg", stratum=ibis.coalesce(ibis._.s_stratum, ""))
-    k = uses.group_by(["kind", "aid", "stratum"]).aggregate(k=uses.count())
-    d = uses.group_by(["kind", "stratum"]).aggregate(total=uses.count())
+    k = uses.group_by(["kind", "aid"]).aggregate(k=uses.count())
+    d = uses.group_by("kind").aggregate(total=uses.count())
     out = None
     for side, other in (("a", "b"), ("b", "a")):
-        u = candidates.select("kind", "a", "b", "n_shared").join(uses.select("kind", "key", "deg", "stratum", **{side: "aid"}),
-                                                                 ["kind", side])
-        # the other account may have used no shared target of this stratum: it could not pick these
-        ko = k.select(o_kind="kind", o_stratum="stratum", o_aid="aid", k_other="k")
-        u = u.left_join(ko, [u.kind == ko.o_kind, u[other] == ko.o_aid, u.stratum == ko.o_stratum])
-        u = u.select("kind", "a", "b", "n_shared", "deg", "stratum", k_other=ibis.coalesce(ibis._.k_other, 0))
-        u = u.join(k.select("kind", "stratum", **{side: "aid", "k_self": "k"}), ["kind", side, "stratum"]).join(d, ["kind", "stratum"])
+        u = candidates.select("kind", "a", "b", "n_shared").join(uses.select("kind", "key", "deg", **{side: "aid"}), ["kind", side])
+        u = u.join(k.select("kind", **{other: "aid", "k_other": "k"}), ["kind", other])
+        u = u.join(k.select("kind", **{side: "aid", "k_self": "k"}), ["kind", side]).join(d, "kind")
         p = (u.k_other.cast("float64") * (u.deg - 1) / (u.total - u.k_self).cast("float64")).clip(0.0, 1.0)
         u = u.mutate(p=p)
         u = u.group_by(["kind", "a", "b"]).aggregate(**{

@@ -27,8 +27,7 @@ import ibis
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_MAX_TEXTS_PER_BAND", "DEFAULT_MIN_SHARED_BANDS", "message_components", "credited_copies", "collapse_text_traces",
-           "message_languages"]
+__all__ = ["DEFAULT_MAX_TEXTS_PER_BAND", "DEFAULT_MIN_SHARED_BANDS", "message_components", "credited_copies", "collapse_text_traces"]
 
 DEFAULT_MAX_TEXTS_PER_BAND = 200
 DEFAULT_MIN_SHARED_BANDS = 2
@@ -90,17 +89,3 @@ def collapse_text_traces(traces: ibis.Table, max_texts_per_band: int = DEFAULT_M
     )
     other = traces.filter(traces.kind != "text")
     return other.union(collapsed.select(*other.columns).cast(other.schema()), distinct=False)
-
-
-def message_languages(traces: ibis.Table, posts: ibis.Table) -> ibis.Table:
-    """``kind, key, stratum``: the language most of a message's posts have (``posts.lang``;
-    ties go to the first code in alphabetical order), for the ``text`` rows of collapsed
-    ``traces``. Messages whose posts carry no language are left out. The popularity null
-    compares a message with the shared messages of its language (``calibration.popularity_units``)."""
-    text = traces.filter(traces.kind == "text").select("kind", "key", "post_id")
-    langs = posts.filter(posts.lang.notnull() & (posts.lang != "")).select("post_id", "lang")
-    j = text.join(langs, "post_id")
-    c = j.group_by(["kind", "key", "lang"]).aggregate(n=j.count())
-    rank = ibis.row_number().over(group_by=[c.kind, c.key], order_by=[ibis.desc(c.n), c.lang])
-    c = c.mutate(rank=rank)
-    return c.filter(c.rank == 0).select("kind", "key", stratum=c.lang)

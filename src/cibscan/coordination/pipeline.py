@@ -27,7 +27,7 @@ from .calibration import (
     synchrony_tests,
     synchrony_units,
 )
-from .messages import collapse_text_traces, message_languages
+from .messages import collapse_text_traces
 from .clustering import combine_edges, describe_clusters, leiden_membership
 from .engine import (
     DEFAULT_HUB_CAP,
@@ -203,9 +203,7 @@ def find_coordination(
         frames = [timing.join(units, ["kind", "a", "b"]).to_pandas()]
         if any(k in CONTENT_KINDS for k in kinds):
             content = candidates.filter(candidates.kind.isin(CONTENT_KINDS))
-            # the null picks messages within their language (a meme of one language is not rare)
-            strata = message_languages(traces, posts) if posts is not None and "lang" in posts.columns else None
-            frames.append(content.join(popularity_units(indexed, stats, content, strata), ["kind", "a", "b"]).to_pandas())
+            frames.append(content.join(popularity_units(indexed, stats, content), ["kind", "a", "b"]).to_pandas())
         tests = synchrony_tests(pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else frames[0])
         thresholds: dict[str, Threshold] = {}
         keep_rows = []
