@@ -14,7 +14,7 @@ from tests.conftest import post
 
 
 @pytest.mark.parametrize("window, expected, source", [
-    (None, {"repost": 60, "text": 86400}, "default"),
+    (None, {"repost": 60, "text": 7 * 86400}, "default"),
     (30, {"repost": 30, "text": 30}, "param"),
     ("45", {"repost": 45, "text": 45}, "param"),
     ("text=600", {"repost": 60, "text": 600}, None),
@@ -59,3 +59,50 @@ def test_find_coordination_on_a_workspace(ws):
     assert cal["window_source"] == "auto" and cal["n_edges"] == 2
     co = res.coactions.to_pandas()
     assert len(co) == 2 * 5 and (co["gap_s"] <= 3).all()  # five samples per edge
+
+
+def _lines_reused_across_pushes() -> list[dict]:
+    """Four accounts post an operation's six lines, each account on its own day of the week
+    (never two on the same day); 80 organic accounts write their own texts and 30 one-day
+    memes (ten posters each) give the popularity null something popular to compare with."""
+    import random
+
+    rng = random.Random(3)
+    vocab = [a + b for a in ("ka", "lo", "mi", "su", "te", "ra", "no", "vi", "de", "po") for b in ("ran", "mel", "tos", "vik", "dun", "sal")]
+
+    def text(k=10):
+        return " ".join(rng.choice(vocab) for _ in range(k))
+
+    lines = [text(14) for _ in range(6)]
+    posts, n = [], 0
+
+    def add(acc, at, body):
+        nonlocal n
+        n += 1
+        posts.append(post(f"t{n}", acc, at, text=body))
+
+    for i in range(4):
+        for m, line in enumerate(lines):
+            add(f"op{i}", (i + 2 * m) % 7 * 86400 + 36_000 + rng.randrange(3600), line)
+    organic = [f"u{i}" for i in range(80)]
+    for a in organic:
+        for _ in range(5):
+            add(a, rng.randrange(7 * 86400), text())
+    for k in range(30):
+        meme = text(6) + " ☀️"
+        for a in rng.sample(organic, 10):
+            add(a, k % 7 * 86400 + rng.randrange(86400), meme)
+    return posts
+
+
+def test_text_window_spans_an_operations_pushes(ws):
+    """Regression (bench/coordination_sim.py at 100k posts): impersonators posting an
+    operation's lines in different pushes were missed with a one-day text window."""
+    ws.add_records(_lines_reused_across_pushes())
+    tr = build_traces(ws, ["text", "mention"])
+    res = find_coordination(tr, kinds=["text"], posts=ws.table("posts"))
+    members = res.members.to_pandas()
+    assert sorted(members["account_id"]) == ["op0", "op1", "op2", "op3"]
+    # the lines are never posted by two of them on the same day: a one-day window sees nothing
+    day = find_coordination(tr, kinds=["text"], window="text=86400", posts=ws.table("posts"))
+    assert day.members.num_rows == 0

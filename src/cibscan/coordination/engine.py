@@ -66,15 +66,19 @@ __all__ = [
 #: Default co-action window per trace kind, in seconds. Reposts, links, hashtags, replies and
 #: mentions are single clicks that automation fires within seconds of each other (60 s is
 #: coordination-network-toolkit's default and the spike's setting); a hashtag block or an image
-#: gets 5 minutes. Copy-paste messaging runs in waves over hours and its signal is what is
-#: copied, not the second it is posted: texts get a day (see ``calibration.CONTENT_KINDS``).
+#: gets 5 minutes. Copy-paste messaging runs in waves over hours and an operation reuses its
+#: lines push after push over days; its signal is what is copied, not the second it is posted,
+#: so texts get a week (see ``calibration.CONTENT_KINDS``). With one day, impersonators that
+#: each post a few of an operation's lines in its pushes co-posted only two or three messages
+#: per pair on the same day and 6 of 53 copy-paste accounts were missed at 100k simulated posts
+#: (bench/coordination_sim.py, seeds 1 and 3); organic memes are posted on one day either way.
 DEFAULT_WINDOWS: dict[str, int] = {
     "repost": 60,
     "link": 60,
     "domain": 60,
     "hashtag": 60,
     "hashtag_seq": 300,
-    "text": 86400,
+    "text": 7 * 86400,
     "reply": 60,
     "mention": 60,
     "media": 300,
