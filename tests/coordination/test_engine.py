@@ -160,6 +160,22 @@ def test_pair_items_and_stats_count_distinct_targets():
     assert "ac" not in s.index
 
 
+def test_occasions_are_at_most_a_day_long_even_in_a_week_window():
+    """Regression (bench/coordination_sim.py at 50k posts): with the week-long text window, the
+    same line posted together on four days of one week counted as one occasion, so pairs of an
+    operation's accounts stayed under ``text_min_occasions``. A day-sized occasion counts four."""
+    day = 86_400
+    rows = [r for d in range(4) for r in (("a", f"a{d}", "text", "L", d * day + 100), ("b", f"b{d}", "text", "L", d * day + 400))]
+    co, t, index, *_ = run(rows, {"text": 7 * day})
+    stats = pair_stats(pair_items(ibis.memtable(co.drop(columns=["acc_l", "acc_r"])))).to_pandas()
+    assert len(stats) == 1 and stats["n_occasions"].iloc[0] == 4 and stats["n_shared"].iloc[0] == 1
+    # short windows keep window-sized occasions: two co-actions 10 minutes apart in one hour window
+    rows = [("a", "p1", "repost", "X", 0), ("b", "p2", "repost", "X", 30), ("a", "p3", "repost", "X", 600), ("b", "p4", "repost", "X", 630)]
+    co, *_ = run(rows, {"repost": 3600})
+    stats = pair_stats(pair_items(ibis.memtable(co.drop(columns=["acc_l", "acc_r"])))).to_pandas()
+    assert stats["n_occasions"].iloc[0] == 1
+
+
 def test_tfidf_weight_is_a_cosine_over_coaction_keys():
     rows = [
         ("a", "p1", "link", "u1", 0), ("b", "p2", "link", "u1", 5),

@@ -26,7 +26,8 @@ co-action
 ``n_shared``
     distinct shared items (targets) of a pair.
 ``n_occasions``
-    distinct occasions: (item, window-sized time bucket) combinations. Sharing the same hashtag
+    distinct occasions: (item, time bucket) combinations, a bucket being the kind's window or
+    one day, whichever is shorter. Sharing the same hashtag
     together on five different days is five occasions and one shared item. Calibration cuts
     on this number (see ``calibration``).
 ``n_coactions``
@@ -87,6 +88,8 @@ DEFAULT_WINDOWS: dict[str, int] = {
 #: Keys used by more accounts than this are dropped before the join (the spike: at 10M posts
 #: this lost 0.16% of planted edges and removed every false one).
 DEFAULT_HUB_CAP = 5000
+#: occasions are window-sized time buckets, but at most a day long (see ``coaction_rows``)
+OCCASION_MAX_S = 86_400
 
 
 def account_index(traces: ibis.Table) -> ibis.Table:
@@ -137,14 +140,19 @@ def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -
     ``tr`` has ``kind, key, item, aid, post_id, at`` (see ``prepare_traces``); kinds missing
     from ``windows`` are skipped; ``origin`` is subtracted from times before bucketing (any
     value at or before the first trace keeps buckets non-negative). Columns: ``kind, key,
-    item_l, item_r, aid_l, aid_r, post_l, post_r, at_l, at_r, gap, bucket`` (``bucket``: the
-    left trace's window-sized time bucket, which numbers co-action *occasions*).
+    item_l, item_r, aid_l, aid_r, post_l, post_r, at_l, at_r, gap, bucket, occasion``
+    (``bucket``: the left trace's window-sized time bucket, used by the join; ``occasion``: the
+    left trace's time bucket of the window or of one day, whichever is shorter, which numbers
+    co-action *occasions*).
     """
     wt = windows_table(windows)
     t = tr.join(wt, "kind")
     t = t.mutate(bucket=(t.at - origin) // t.window_s)
     left = t.select(
         "kind", "key", "window_s", "bucket",
+        # occasions are counted per window, but never coarser than a day: with a week-long text
+        # window, the same line posted together on three days of one week is three occasions
+        occasion=(t.at - origin) // ibis.least(t.window_s, OCCASION_MAX_S),
         item_l=t.item, aid_l=t.aid, post_l=t.post_id, at_l=t.at,
     )
     right_cols = dict(kind_r=t.kind, key_r=t.key, item_r=t.item, aid_r=t.aid, post_r=t.post_id, at_r=t.at)
@@ -158,7 +166,7 @@ def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -
     )
     return j.select(
         "kind", "key", "item_l", "item_r", "aid_l", "aid_r", "post_l", "post_r", "at_l", "at_r",
-        gap=j.at_r - j.at_l, bucket=j.bucket,
+        gap=j.at_r - j.at_l, bucket=j.bucket, occasion=j.occasion,
     )
 
 
@@ -170,7 +178,7 @@ def pair_items(co: ibis.Table) -> ibis.Table:
     see ``messages``; an item is then a message.)
     """
     co = co.mutate(a=ibis.least(co.aid_l, co.aid_r), b=ibis.greatest(co.aid_l, co.aid_r))
-    by_occasion = co.group_by(["kind", "a", "b", co.item_l.name("item"), "bucket"]).aggregate(
+    by_occasion = co.group_by(["kind", "a", "b", co.item_l.name("item"), "occasion"]).aggregate(
         key=co.key.min(), n=co.count(), min_gap=co.gap.min(), first_at=co.at_l.min(), last_at=co.at_r.max()
     )
     o = by_occasion
