@@ -13,6 +13,7 @@ from __future__ import annotations
 import ibis
 
 from .errors import ParameterError
+from .grouping import linked_groups
 
 __all__ = ["parse_ids", "campaign_sources", "merged_campaigns", "burst_posts", "campaign_traces", "narrative_keys",
            "merge_campaigns", "CAMPAIGN_SOURCES"]
@@ -186,20 +187,8 @@ def merge_campaigns(keysets: list[set], min_overlap: float) -> list[list[int]]:
     >>> merge_campaigns([{1, 2, 3}, {3, 4}, {9}], 0.5)
     [[0, 1], [2]]
     """
-    parent = list(range(len(keysets)))
+    def overlap(i: int, j: int) -> bool:
+        a, b = keysets[i], keysets[j]
+        return bool(a and b) and len(a & b) >= min_overlap * min(len(a), len(b))
 
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(keysets)):
-        for j in range(i + 1, len(keysets)):
-            a, b = keysets[i], keysets[j]
-            if a and b and len(a & b) >= min_overlap * min(len(a), len(b)):
-                parent[find(j)] = find(i)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(keysets)):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
+    return linked_groups(len(keysets), overlap)

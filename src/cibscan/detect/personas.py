@@ -46,6 +46,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..findings import Evidence, Finding, confidence_for
+from ..grouping import linked_groups
 from .base import Detector, Param
 from .floods import normalise_phrase, normalised_text
 
@@ -454,24 +455,12 @@ def _mark_near_duplicate_bios(members: list[dict], min_chars: int) -> None:
         norm = normalise_phrase(m["description"] or "")
         if len(norm) >= min_chars:
             toks.append((i, frozenset(norm.split()), norm))
-    parent = list(range(len(members)))
+    def near(a: int, b: int) -> bool:
+        ta, tb = toks[a][1], toks[b][1]
+        return len(ta & tb) >= BIO_JACCARD * len(ta | tb)
 
-    def find(x):
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a in range(len(toks)):
-        ia, ta, _ = toks[a]
-        for b in range(a + 1, len(toks)):
-            ib, tb, _ = toks[b]
-            if len(ta & tb) >= BIO_JACCARD * len(ta | tb):
-                parent[find(ia)] = find(ib)
-    groups: dict[int, list[tuple[int, str]]] = {}
-    for i, _, norm in toks:
-        groups.setdefault(find(i), []).append((i, norm))
-    for g in groups.values():
+    groups = [[(toks[k][0], toks[k][2]) for k in g] for g in linked_groups(len(toks), near)]
+    for g in groups:
         if len(g) >= 3:
             rep = Counter(n for _, n in g).most_common(1)[0][0]
             for i, _ in g:
