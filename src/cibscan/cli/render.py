@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from ..ingest.run import SKIPPED_STATUS
 from .app import console
 
 
@@ -15,6 +16,10 @@ def print_ingest_report(report, workspace: str) -> None:
         else:
             t.add_row(f.path, f.format, f"{f.posts:,}", f"{f.accounts:,}", f"{f.rejects:,}", f"{f.duplicates:,}")
     console.print(t)
+    skipped = [f.path for f in report.files if f.status == SKIPPED_STATUS]
+    if skipped:  # said again in full: the table may cut long paths on a narrow terminal
+        console.print(f"skipped {len(skipped):,} file(s) in no format cibscan recognises (nothing read from them): "
+                      + ", ".join(skipped), markup=False, soft_wrap=True)
     reasons = report.reject_reasons
     if reasons:
         r = Table("reason", "records", title="rejected records (kept in the `rejects` table)")
