@@ -31,6 +31,11 @@ DEFAULT_SPARK_CONF: dict[str, str] = {
     # since Spark 3.2; set here so a cluster default cannot turn it off unnoticed).
     "spark.sql.adaptive.enabled": "true",
     "spark.sql.adaptive.skewJoin.enabled": "true",
+    # Ibis' SQL for the coordination pipeline makes very large plans; their text (logs, UI,
+    # adaptive re-planning) was built in full and ran a 1 GB driver out of heap, which hung the
+    # Arrow collection (its serving thread died): cap it, the plans themselves are unaffected
+    "spark.sql.maxPlanStringLength": "200000",
+    "spark.sql.debug.maxToStringFields": "100",
 }
 
 #: Extra settings for ``local[...]`` masters only: no web UI (faster start) and a few shuffle
@@ -38,6 +43,9 @@ DEFAULT_SPARK_CONF: dict[str, str] = {
 LOCAL_SPARK_CONF: dict[str, str] = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
+    # in local mode the driver JVM is the executor too: Spark's 1 GB default is too small for
+    # plans of this size (a user's ``conf`` still overrides it)
+    "spark.driver.memory": "3g",
 }
 
 #: Runtime SQL settings applied to every workspace's own session.
