@@ -104,13 +104,13 @@ def test_ingest_kinds_keys_and_entities(ws, tmp_path):
 def test_authors_file_gives_accounts_without_labels(ws, tmp_path):
     p = tmp_path / "authors.csv"
     p.write_text("author_id,author,external_author_id,account_type,account_category,new_june_2018,congress_2017_id\n"
-                 "TEN_GOP,TEN_GOP,4224729994,Right,RightTroll,0,4224729994\n", encoding="utf-8")
+                 "TEN_GOP,TEN_GOP,4200000001,Right,RightTroll,0,4200000001\n", encoding="utf-8")
     r = ws.ingest([str(p)]).files[0]
     assert (r.format, r.accounts, r.posts) == ("ira538-authors", 1, 0)
     row = ws.to_pandas("accounts").iloc[0]
     assert (row.account_id, row.handle) == ("TEN_GOP", "TEN_GOP")
     values = {str(v) for v in row.values}
-    assert not values & {"Right", "RightTroll", "4224729994"}, "researchers' labels must not become features"
+    assert not values & {"Right", "RightTroll", "4200000001"}, "researchers' labels must not become features"
 
 
 @pytest.mark.slow
