@@ -6,7 +6,7 @@ import pyarrow.parquet as pq
 
 import cibscan
 from cibscan.cli import main
-from cibscan.cli.run import terminal_safe
+from cibscan.cli.render import safe_text as terminal_safe
 
 from .fake_detector import register
 from .test_api_example import _io_csv

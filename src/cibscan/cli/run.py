@@ -8,7 +8,6 @@ table, GEXF and GraphML of the coordination network) and print the top findings.
 from __future__ import annotations
 
 import os
-import re
 from typing import Annotated, Optional
 
 import typer
@@ -23,19 +22,8 @@ from ..workspace import open_workspace
 from .app import app, console
 from .images import run_images_and_watchlist
 from .ingest import parse_mapping, run_ingest
-from .render import print_ingest_report
+from .render import print_ingest_report, safe_text
 from .report import describe_report
-
-#: Characters a terminal would act on or hide (controls, escapes, bidi and zero-width marks):
-#: shown as \\uXXXX so hostile text cannot rewrite the screen or reorder what is printed.
-_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-
-
-def terminal_safe(text: str | None, limit: int = 120) -> str:
-    """``text`` with terminal-active and invisible characters shown as ``\\uXXXX``, cut to ``limit``."""
-    s = _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text or "")
-    return s if len(s) <= limit else s[: limit - 1] + "\u2026"
-
 
 def print_run_summary(ws, results: dict, top: int) -> None:
     """The final terminal summary: findings per detector and the strongest ones."""
@@ -55,7 +43,7 @@ def print_run_summary(ws, results: dict, top: int) -> None:
         return
     t = Table("confidence", "score", "detector", "accounts", "finding", title=f"top {len(rows)} findings")
     for r in rows:
-        t.add_row(r["confidence"], f"{r['score']:.2f}", r["detector"], f"{r['n_accounts']:,}", terminal_safe(r["title"]))
+        t.add_row(r["confidence"], f"{r['score']:.2f}", r["detector"], f"{r['n_accounts']:,}", safe_text(r["title"], 120))
     console.print(t, markup=False)
 
 
@@ -119,7 +107,7 @@ def run_pipeline(
     with open_workspace(ws_path) as ws:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
             task = bar.add_task("detectors", total=None)
-            results = run_scan(ws, detect=detect, params=params, progress=lambda msg: bar.update(task, description=terminal_safe(msg)))
+            results = run_scan(ws, detect=detect, params=params, progress=lambda msg: bar.update(task, description=safe_text(msg, 120)))
             bar.update(task, description="writing the report")
             summary = build_report(ws, os.path.join(output, "report.html"), title=title, images=images,
                                    scan_params={n: r.params for n, r in results.items()})
