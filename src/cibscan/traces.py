@@ -33,6 +33,7 @@ truncated (not rounded) so every engine agrees.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -127,10 +128,19 @@ _HAS_TARGET = re.compile(r"\w")
 _URL_TYPE = pa.struct([("link", pa.string()), ("domain", pa.string())])
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _url_keys(url: str | None) -> tuple[str | None, str | None]:
+    link = normalise_url(url)
+    return link, url_domain(link)
+
+
 @ibis.udf.scalar.pyarrow
 def _cibscan_url_keys(url: str) -> dt.Struct({"link": dt.string, "domain": dt.string}):  # noqa: F821
-    links = [normalise_url(u) for u in url.to_pylist()]
-    doms = [url_domain(u) for u in links]
+    # memoised: DuckDB pushes the filters on the result below the join with the distinct URLs,
+    # so the UDF sees each URL several times (at 1M posts, 10 s instead of 1.7 s without it)
+    pairs = [_url_keys(u) for u in url.to_pylist()]
+    links = [a for a, _ in pairs]
+    doms = [b for _, b in pairs]
     # "" rather than null: DuckDB's UDF protocol forbids null results; "" is filtered out below
     return pa.array([{"link": a or "", "domain": b or ""} for a, b in zip(links, doms)], type=_URL_TYPE)
 

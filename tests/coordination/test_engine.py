@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 from cibscan.coordination.engine import (
+    MIN_BUDGET_CAP,
     account_index,
+    budget_caps,
     coaction_rows,
+    daily_firsts,
     edge_gaps,
     edge_weights,
     hub_keys,
@@ -203,3 +206,50 @@ def test_account_index_is_dense_and_ordered():
     idx = account_index(t).to_pandas().sort_values("account_id")
     assert idx["account_id"].tolist() == ["a", "b", "c"]
     assert idx["aid"].tolist() == sorted(idx["aid"]) and idx["aid"].nunique() == 3
+
+
+def test_pair_budget_lowers_a_kinds_hub_cap_most_used_keys_first():
+    """A kind whose keys would pair more traces than the budget loses its most used keys; the
+    other kinds and keys used by at most MIN_BUDGET_CAP accounts are kept."""
+    big = MIN_BUDGET_CAP + 50
+    rows = [(f"u{i}", f"v{i}", "repost", "viral", 10) for i in range(big)]  # one burst: big**2/2 pairs
+    rows += [(f"u{i}", f"c{i}", "repost", "campaign", 500) for i in range(20)]
+    rows += [(f"u{i}", f"h{i}", "hashtag", "tag", 10) for i in range(big)]
+    t = traces(rows)
+    stats, index = key_stats(t), account_index(t)
+    tr = prepare_traces(t, index, stats, 5000)
+    windows = {"repost": 60, "hashtag": 60}
+    budget = {"repost": 20 * 20 // 2 + 10, "hashtag": big * big}
+    caps = {k: budget_caps(tr, stats, windows, hub_cap=5000, pair_budget=b)[k] for k, b in budget.items()}
+    assert caps == {"repost": MIN_BUDGET_CAP, "hashtag": 5000}
+    hubs = hub_keys(stats, caps).to_pandas()
+    assert hubs["key_text"].tolist() == ["viral"]
+    kept = prepare_traces(t, index, stats, caps).to_pandas()
+    assert set(kept.loc[kept["kind"] == "repost", "post_id"].str[0]) == {"c"}
+    # no budget, or a budget everything fits in: the caps stay
+    assert budget_caps(tr, stats, windows, hub_cap=5000, pair_budget=0) == {"repost": 5000, "hashtag": 5000}
+    assert budget_caps(tr, stats, windows, hub_cap=0, pair_budget=10**9) == {"repost": 0, "hashtag": 0}
+    # the floor: keys of at most MIN_BUDGET_CAP accounts stay even when they alone exceed the budget
+    assert budget_caps(tr, stats, windows, hub_cap=5000, pair_budget=1)["repost"] == MIN_BUDGET_CAP
+
+
+def test_content_kinds_join_one_trace_per_account_message_and_day():
+    """An account repeating a line many times a day pairs once per day with a partner; days
+    (occasions) and shared messages are unchanged; other kinds keep every trace."""
+    day = 86_400
+    rows = [("a", f"a{d}-{i}", "text", "L", d * day + 100 + i) for d in range(3) for i in range(30)]
+    rows += [("b", f"b{d}", "text", "L", d * day + 400) for d in range(3)]
+    rows += [("a", f"r{i}", "repost", "X", 50 + i) for i in range(3)] + [("b", "rb", "repost", "X", 60)]
+    t = traces(rows)
+    stats, index = key_stats(t), account_index(t)
+    tr = prepare_traces(t, index, stats)
+    firsts = daily_firsts(tr, ["text"]).to_pandas()
+    text = firsts[firsts["kind"] == "text"]
+    assert len(text) == 6 and set(text.loc[text["post_id"].str.startswith("a"), "post_id"]) == {"a0-0", "a1-0", "a2-0"}
+    assert (firsts["kind"] == "repost").sum() == 4
+    full = pair_stats(pair_items(coaction_rows(tr, {"text": 7 * day, "repost": 60}))).to_pandas().set_index("kind")
+    less = pair_stats(pair_items(coaction_rows(daily_firsts(tr, ["text"]), {"text": 7 * day, "repost": 60}))).to_pandas().set_index("kind")
+    assert full.loc["text", "n_coactions"] == 90 * 3 and less.loc["text", "n_coactions"] == 3 * 3
+    for col in ("n_shared", "n_occasions"):
+        assert full.loc["text", col] == less.loc["text", col]
+    assert full.loc["repost"].equals(less.loc["repost"])

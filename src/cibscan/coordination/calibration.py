@@ -71,6 +71,11 @@ def null_probability(gap, window, jitter):
     return _tri_cdf(window - gap, jitter) - _tri_cdf(-window - gap, jitter)
 
 
+#: kinds of which a post leaves at most one trace: their co-actions are already one row per
+#: pair of posts, and a post is identified by its key and second (no string ids in the sums)
+SINGLE_KEY_KINDS = ("repost", "reply", "hashtag_seq")
+
+
 def synchrony_units(tr: ibis.Table, candidates: ibis.Table, windows: Mapping[str, int], jitters: Mapping[str, float],
                     origin: int = 0) -> ibis.Table:
     """Per candidate pair (``candidates``: ``kind, a, b``): ``units, hits, expected`` for each
@@ -82,18 +87,30 @@ def synchrony_units(tr: ibis.Table, candidates: ibis.Table, windows: Mapping[str
     co = co.mutate(a=ibis.least(co.aid_l, co.aid_r), b=ibis.greatest(co.aid_l, co.aid_r))
     co = co.semi_join(candidates, ["kind", "a", "b"])
     a_left = co.aid_l < co.aid_r
-    co = co.select("kind", "a", "b", "gap",
-                   post_a=ibis.ifelse(a_left, co.post_l, co.post_r), post_b=ibis.ifelse(a_left, co.post_r, co.post_l))
-    # one row per pair of posts (a text pair matches on several band keys, a tag pair on several tags)
-    co = co.group_by(["kind", "a", "b", "post_a", "post_b"]).aggregate(gap=co.gap.min())
+    co = co.select("kind", "a", "b", "key", "gap",
+                   post_a=ibis.ifelse(a_left, co.post_l, co.post_r), post_b=ibis.ifelse(a_left, co.post_r, co.post_l),
+                   at_a=ibis.ifelse(a_left, co.at_l, co.at_r), at_b=ibis.ifelse(a_left, co.at_r, co.at_l))
     params = ibis.memtable(pd.DataFrame({"kind": list(windows), "w": [float(windows[k]) for k in windows],
                                          "j": [float(jitters[k]) for k in windows]}))
+    # one trace per post: each row is already one pair of posts, a post is its (key, second)
+    single = co.filter(co.kind.isin(SINGLE_KEY_KINDS)).select("kind", "a", "b", "gap", "key", "at_a", "at_b")
+    # several traces per post (a text pair matches on several band keys, a tag pair on several
+    # tags): one row per pair of posts first
+    multi = co.filter(~co.kind.isin(SINGLE_KEY_KINDS))
+    multi = multi.group_by(["kind", "a", "b", "post_a", "post_b"]).aggregate(gap=multi.gap.min())
+    return _side_units(single, params, ("key", "at_a"), ("key", "at_b")).union(
+        _side_units(multi, params, ("post_a",), ("post_b",)), distinct=False)
+
+
+def _side_units(co: ibis.Table, params: ibis.Table, unit_a, unit_b) -> ibis.Table:
+    """``units, hits, expected`` per side from one row per pair of posts (``gap``); a post of
+    ``a`` is identified by the columns ``unit_a``, one of ``b`` by ``unit_b``."""
     co = co.join(params, "kind")
     co = co.mutate(p=null_probability(co.gap.cast("float64"), co.w, co.j), hit=(co.gap <= co.w).cast("int64"))
     out = None
-    for side in ("a", "b"):
+    for side, unit in (("a", unit_a), ("b", unit_b)):
         # a unit hits under the null unless no partner post lands within the window: 1 - prod(1 - p)
-        u = co.group_by(["kind", "a", "b", f"post_{side}"]).aggregate(hit=co.hit.max(), s=(1 - co.p.clip(0.0, 1 - 1e-12)).ln().sum())
+        u = co.group_by(["kind", "a", "b", *unit]).aggregate(hit=co.hit.max(), s=(1 - co.p.clip(0.0, 1 - 1e-12)).ln().sum())
         u = u.group_by(["kind", "a", "b"]).aggregate(**{
             f"units_{side}": u.count(), f"hits_{side}": u.hit.sum(), f"expected_{side}": (1 - u.s.exp()).sum(),
         })

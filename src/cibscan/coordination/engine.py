@@ -51,10 +51,13 @@ from ..engines.skew import salted_join
 __all__ = [
     "DEFAULT_WINDOWS",
     "DEFAULT_HUB_CAP",
+    "DEFAULT_PAIR_BUDGET",
     "account_index",
+    "budget_caps",
     "key_stats",
     "hub_keys",
     "prepare_traces",
+    "daily_firsts",
     "coaction_rows",
     "pair_items",
     "pair_stats",
@@ -88,6 +91,15 @@ DEFAULT_WINDOWS: dict[str, int] = {
 #: Keys used by more accounts than this are dropped before the join (the spike: at 10M posts
 #: this lost 0.16% of planted edges and removed every false one).
 DEFAULT_HUB_CAP = 5000
+#: Per kind, the co-action join is kept to about this many pairs of traces: when the keys'
+#: within-window pairs add up to more, the kind's hub cap is lowered (most-used keys dropped
+#: first) until they fit. Below a few million posts nothing is dropped; at 10M simulated posts
+#: the reposts of organic viral cascades (300+ accounts in a minute) would otherwise make
+#: ~65M pairs and the join spill past 35 GB of disk.
+DEFAULT_PAIR_BUDGET = 20_000_000
+#: the pair budget never drops keys used by this many accounts or fewer: a campaign's own
+#: targets are there, and the budget is a guard against hubs, not a sampler
+MIN_BUDGET_CAP = 100
 #: occasions are window-sized time buckets, but at most a day long (see ``coaction_rows``)
 OCCASION_MAX_S = 86_400
 
@@ -108,23 +120,87 @@ def key_stats(traces: ibis.Table) -> ibis.Table:
     )
 
 
-def hub_keys(stats: ibis.Table, hub_cap: int) -> ibis.Table:
-    """The keys ``prepare_traces`` drops as hubs (used by more than ``hub_cap`` accounts)."""
+def _caps_table(caps: Mapping[str, int]) -> ibis.Table:
+    kinds = sorted(caps)
+    return ibis.memtable(pa.table({"kind": kinds, "cap": pa.array([int(caps[k]) for k in kinds], pa.int64())}))
+
+
+def hub_keys(stats: ibis.Table, hub_cap: int | Mapping[str, int]) -> ibis.Table:
+    """The keys ``prepare_traces`` drops as hubs (used by more than ``hub_cap`` accounts; a
+    mapping gives a cap per kind, 0 for none)."""
+    if isinstance(hub_cap, Mapping):
+        j = stats.join(_caps_table(hub_cap), "kind")
+        j = j.filter((j.cap > 0) & (j.n_accounts > j.cap)).select(*stats.columns)
+        return j.order_by([ibis.desc("n_accounts"), "kind", "key"])
     if not hub_cap:
         return stats.filter(ibis.literal(False))
     return stats.filter(stats.n_accounts > hub_cap).order_by([ibis.desc("n_accounts"), "kind", "key"])
 
 
-def prepare_traces(traces: ibis.Table, index: ibis.Table, stats: ibis.Table, hub_cap: int = DEFAULT_HUB_CAP) -> ibis.Table:
+def budget_caps(tr: ibis.Table, stats: ibis.Table, windows: Mapping[str, int], origin: int = 0,
+                hub_cap: int = DEFAULT_HUB_CAP, pair_budget: int = DEFAULT_PAIR_BUDGET) -> dict[str, int]:
+    """The hub cap of each kind: ``hub_cap`` (0: none), lowered where the kind's join would pair
+    more than ``pair_budget`` traces.
+
+    A key with ``n`` traces in one window-sized bucket gives about ``n**2 / 2`` pairs. Keys are
+    ranked by how many accounts use them; the cap is the largest account count at which the
+    keys used by at most that many accounts stay within the budget (``pair_budget=0``: no
+    budget), but never below ``MIN_BUDGET_CAP``. ``tr`` as from ``prepare_traces``; only a small table (per kind and account count)
+    comes back to Python."""
+    kinds = sorted(windows)
+    caps = {k: int(hub_cap) for k in kinds}
+    if not pair_budget or not kinds:
+        return caps
+    t = tr.filter(tr.kind.isin(kinds)).join(windows_table(windows), "kind")
+    t = t.mutate(bucket=(t.at - origin) // ibis.greatest(t.window_s, 1))
+    per_bucket = t.group_by(["kind", "key", "bucket"]).aggregate(n=t.count())
+    per_key = per_bucket.group_by(["kind", "key"]).aggregate(pairs=(per_bucket.n * per_bucket.n / 2).sum())
+    per_key = per_key.join(stats.select("kind", "key", "n_accounts"), ["kind", "key"])
+    by_size = per_key.group_by(["kind", "n_accounts"]).aggregate(pairs=per_key.pairs.sum()).to_pandas()
+    for k, g in by_size.groupby("kind"):
+        g = g.sort_values("n_accounts")
+        fits = g["pairs"].cumsum().to_numpy() <= pair_budget
+        if fits.all():
+            continue
+        cap = max(int(g["n_accounts"].to_numpy()[fits].max()) if fits.any() else 0, MIN_BUDGET_CAP)
+        caps[k] = min(caps[k], cap) if caps[k] else cap
+    return caps
+
+
+def prepare_traces(traces: ibis.Table, index: ibis.Table, stats: ibis.Table,
+                   hub_cap: int | Mapping[str, int] = DEFAULT_HUB_CAP) -> ibis.Table:
     """Traces ready for the join: dense account ids, only keys that at least two accounts and
-    at most ``hub_cap`` accounts use (``hub_cap=0``: no cap). Columns
+    at most ``hub_cap`` accounts use (``hub_cap=0``: no cap; a mapping: a cap per kind). Columns
     ``kind, key, item, aid, post_id, at``."""
     usable = stats.filter(stats.n_accounts >= 2)
-    if hub_cap:
+    if isinstance(hub_cap, Mapping):
+        u = usable.join(_caps_table(hub_cap), "kind")
+        usable = u.filter((u.cap == 0) | (u.n_accounts <= u.cap))
+    elif hub_cap:
         usable = usable.filter(usable.n_accounts <= hub_cap)
     t = traces.semi_join(usable.select("kind", "key"), ["kind", "key"])
     t = t.join(index, "account_id")
     return t.select("kind", "key", "item", "aid", "post_id", "at")
+
+
+def daily_firsts(tr: ibis.Table, kinds, origin: int = 0) -> ibis.Table:
+    """``tr`` with the traces of ``kinds`` reduced to the first of each account, key and day
+    (its ``post_id`` and ``at``); other kinds unchanged.
+
+    For content kinds (``calibration.CONTENT_KINDS``) what counts is which targets two accounts
+    share and on how many days, not the second of each post, and an account that posts one
+    line 30 times a week would otherwise put 900 post pairs per partner into the join (at 10M
+    simulated posts, 68M join rows from 100 messages). Occasions (days) are unchanged; a
+    content pair's ``n_coactions`` then counts pairs of account-days and its gaps are between
+    the first posts of each day."""
+    kinds = list(kinds)
+    if not kinds:
+        return tr
+    c = tr.filter(tr.kind.isin(kinds))
+    c = c.mutate(day=(c.at - origin) // OCCASION_MAX_S)
+    c = c.group_by(["kind", "key", "item", "aid", "day"]).aggregate(post_id=c.post_id.argmin(c.at), at=c.at.min())
+    rest = tr.filter(~tr.kind.isin(kinds))
+    return rest.union(c.select(*rest.columns), distinct=False)
 
 
 def windows_table(windows: Mapping[str, int]) -> ibis.Table:

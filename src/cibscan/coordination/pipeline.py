@@ -31,9 +31,12 @@ from .messages import collapse_text_traces
 from .clustering import combine_edges, describe_clusters, leiden_membership
 from .engine import (
     DEFAULT_HUB_CAP,
+    DEFAULT_PAIR_BUDGET,
     DEFAULT_WINDOWS,
     account_index,
+    budget_caps,
     coaction_rows,
+    daily_firsts,
     edge_gaps,
     edge_weights,
     hub_keys,
@@ -70,7 +73,7 @@ CALIBRATION_SCHEMA = pa.schema([
     ("kind", pa.string()), ("window_s", pa.int64()), ("threshold", pa.int64()), ("n_edges", pa.int64()),
     ("expected_chance_edges", pa.float64()), ("chance_share", pa.float64()), ("jitter_s", pa.float64()),
     ("p_cutoff", pa.float64()), ("min_excess", pa.float64()), ("n_candidates", pa.int64()), ("pairs_any", pa.int64()),
-    ("window_source", pa.string()), ("hub_keys", pa.int64()),
+    ("window_source", pa.string()), ("hub_keys", pa.int64()), ("hub_cap", pa.int64()),
 ])
 HUBS_SCHEMA = pa.schema([
     ("kind", pa.string()), ("key", pa.int64()), ("key_text", pa.string()), ("n_accounts", pa.int64()), ("n_posts", pa.int64()),
@@ -154,6 +157,7 @@ def find_coordination(
     window_q: float = 0.1,
     window_p: float = 0.5,
     hub_cap: int = DEFAULT_HUB_CAP,
+    pair_budget: int = DEFAULT_PAIR_BUDGET,
     min_occasions: int = 2,
     max_chance_share: float = 0.01,
     min_excess: float = DEFAULT_MIN_EXCESS,
@@ -180,17 +184,27 @@ def find_coordination(
     say("coordination: indexing accounts and keys")
     stats = key_stats(traces).cache()
     index = account_index(traces).cache()
-    hubs = hub_keys(stats, hub_cap).to_pyarrow()
     tr = prepare_traces(traces, index, stats, hub_cap).cache()
     origin = int(tr.at.min().execute() or 0)
     windows, window_source = resolve_windows(window, kinds, tr, q=window_q, p=window_p)
+    content_kinds = [k for k in kinds if k in CONTENT_KINDS]
+    # the budget counts what the join will see: content kinds as one trace per account, key and day
+    caps = budget_caps(daily_firsts(tr, content_kinds, origin), stats, windows, origin, hub_cap, pair_budget)
+    lowered = {k: c for k, c in caps.items() if c != hub_cap}
+    if lowered:
+        say("coordination: lowering the hub cap of " + ", ".join(f"{k} to {c:,}" for k, c in sorted(lowered.items())))
+        wide = tr
+        tr = prepare_traces(traces, index, stats, caps).cache()
+        wide.release()
+    hubs = hub_keys(stats, caps).to_pyarrow()
     notes: list[str] = []
     try:
         # every trace with its dense account id, cached: DuckDB plans joins against the
         # uncached expression very badly (140 s instead of 1 s at 1M posts)
         indexed = traces.join(index, "account_id").select("kind", "aid", "key").cache()
         say("coordination: joining co-actions")
-        items = pair_items(coaction_rows(tr, windows, origin)).cache()
+        joined = daily_firsts(tr, content_kinds, origin)
+        items = pair_items(coaction_rows(joined, windows, origin)).cache()
         pairs = pair_stats(items).cache()
         pairs_any = pairs.group_by("kind").aggregate(n=pairs.count()).to_pandas()
         pairs_any = dict(zip(pairs_any["kind"], pairs_any["n"]))
@@ -263,6 +277,11 @@ def find_coordination(
             f"Dropped {n_hubs:,} hub key(s) used by more than {hub_cap:,} accounts each "
             f"({', '.join(f'{k}: {v:,}' for k, v in by_kind.items())}); they cannot tell coordination from popularity. "
             "See table coordination_hubs."
+            if not lowered else
+            f"Dropped {n_hubs:,} hub key(s) ({', '.join(f'{k}: {v:,}' for k, v in by_kind.items())}): keys used by more than "
+            f"{hub_cap:,} accounts, and to keep each kind's join within {pair_budget:,} pairs of traces, the most used keys of "
+            + ", ".join(f"{k} (more than {c:,} accounts)" for k, c in sorted(lowered.items()))
+            + ". Popular keys carry little evidence of coordination; see table coordination_hubs."
         )
     for k, th in thresholds.items():
         if th.n_candidates and not th.n_edges:
@@ -273,7 +292,7 @@ def find_coordination(
          "expected_chance_edges": float(t.expected_chance_edges), "chance_share": float(t.chance_share),
          "jitter_s": float(t.jitter_s), "p_cutoff": float(t.p_cutoff), "min_excess": float(t.min_excess),
          "n_candidates": int(t.n_candidates), "pairs_any": int(t.pairs_any), "window_source": window_source[k],
-         "hub_keys": int(hub_counts.get(k, 0))}
+         "hub_keys": int(hub_counts.get(k, 0)), "hub_cap": int(caps.get(k, hub_cap))}
         for k, t in thresholds.items()
     ], schema=CALIBRATION_SCHEMA)
     return CoordinationResult(

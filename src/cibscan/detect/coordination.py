@@ -18,7 +18,7 @@ from datetime import datetime
 
 from ..coordination import find_coordination
 from ..coordination.calibration import DEFAULT_JITTER, DEFAULT_MIN_EXCESS
-from ..coordination.engine import DEFAULT_HUB_CAP
+from ..coordination.engine import DEFAULT_HUB_CAP, DEFAULT_PAIR_BUDGET
 from ..coordination.evidence import ACTION_LABELS, cluster_evidence_items
 from ..coordination.messages import DEFAULT_MIN_SHARED_BANDS
 from ..findings import Finding, Findings
@@ -46,6 +46,7 @@ class Coordination(Detector):
         "window_q": Param(0.1, "For 'auto' windows: share of quickest-spreading keys used (CooRnet q).", float, low=0.0, high=1.0),
         "window_p": Param(0.5, "For 'auto' windows: share of a key's uses to reach, and the quantile taken (CooRnet p).", float, low=0.0, high=1.0),
         "hub_cap": Param(DEFAULT_HUB_CAP, "Drop keys used by more than this many accounts (0: keep all). Dropped keys are listed in coordination_hubs.", int, low=0),
+        "pair_budget": Param(DEFAULT_PAIR_BUDGET, "Keep each trace kind's co-action join within about this many pairs of traces by lowering that kind's hub cap (0: no budget). Only large datasets reach it; what it drops is listed in coordination_hubs.", int, low=0),
         "min_occasions": Param(2, "Pairs are tested when they co-acted on at least this many occasions (distinct target x window; CooRTweet's minimum repetition).", int, low=1),
         "max_chance_share": Param(0.01, "Largest expected share of chance edges among a kind's edges (Benjamini-Hochberg level of the synchrony test).", float, low=0.0, high=1.0),
         "min_excess": Param(DEFAULT_MIN_EXCESS, "Smallest share of a pair's shared targets on which it was synchronous beyond chance (Cohen's kappa; 1 = always together).", float, low=0.0, high=1.0),
@@ -69,7 +70,7 @@ class Coordination(Detector):
                                text_min_chars=p["text_min_chars"], seed=p["seed"])
         res = find_coordination(
             traces, kinds=kinds, window=p["window"], window_q=p["window_q"], window_p=p["window_p"],
-            hub_cap=p["hub_cap"], min_occasions=p["min_occasions"], max_chance_share=p["max_chance_share"],
+            hub_cap=p["hub_cap"], pair_budget=p["pair_budget"], min_occasions=p["min_occasions"], max_chance_share=p["max_chance_share"],
             min_excess=p["min_excess"], jitter=p["jitter"], resolution=p["resolution"],
             min_cluster_size=p["min_cluster_size"], samples_per_edge=p["samples_per_edge"], seed=p["seed"],
             text_min_bands=p["text_min_bands"], text_min_occasions=p["text_min_occasions"], posts=ws.table("posts"),
