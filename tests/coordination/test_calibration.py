@@ -136,3 +136,65 @@ def test_popularity_null_rare_shared_messages_beat_popular_ones():
     assert df.loc["ab", "hits"] == 4 and df.loc["ab", "units"] == 4  # units: shared messages only (own posts are no units)
     assert df.loc["ab", "expected"] < 0.5 and df.loc["ab", "p_value"] < 1e-3
     assert df.loc["cd", "expected"] > 1 and df.loc["cd", "p_value"] > df.loc["ab", "p_value"] * 1000
+
+
+def _brute_units(rows, windows, jitters):
+    """The definition, post by post: units of a are its posts on a key with a post of b within
+    J + W; a unit hits when one is within W; under the null it hits with 1 - prod(1 - p)."""
+    from itertools import combinations
+
+    df = pd.DataFrame(rows, columns=["account_id", "post_id", "kind", "key_text", "at"])
+    out = {}
+    for (kind, a, b) in {(k, *sorted(p)) for k, g in df.groupby("kind") for p in combinations(sorted(set(g["account_id"])), 2)}:
+        w, j = windows[kind], jitters[kind]
+        g = df[df["kind"] == kind]
+        for side, me, other in (("a", a, b), ("b", b, a)):
+            units = hits = 0
+            expected = 0.0
+            for pid, mine in g[g["account_id"] == me].groupby("post_id"):
+                # one gap per partner post (a post pair sharing several keys counts once)
+                partner = {}
+                for _, r1 in mine.iterrows():
+                    for _, r2 in g[(g["account_id"] == other) & (g["key_text"] == r1["key_text"])].iterrows():
+                        gap = abs(int(r1["at"]) - int(r2["at"]))
+                        partner[r2["post_id"]] = min(gap, partner.get(r2["post_id"], gap))
+                near = {q: gap for q, gap in partner.items() if gap <= w + np.ceil(j)}
+                if not near:
+                    continue
+                units += 1
+                hits += any(gap <= w for gap in near.values())
+                expected += 1 - np.prod([1 - min(max(_p(gap, w, j), 0.0), 1.0) for gap in near.values()])
+            out[(kind, a, b, side)] = (units, hits, expected)
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_synchrony_units_equal_the_definition_on_both_paths(seed):
+    """The short cut (single-key kinds, no account posting a key twice) and the general path
+    (repeated keys; several tags per post) give the definition's numbers."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(60):
+        acc = rng.choice("abcd")
+        key = f"k{rng.randrange(6)}"
+        rows.append((acc, f"r{i}", "repost", key, rng.randrange(0, 900)))
+    for i in range(12):  # keys no account reposts twice: the short cut
+        for acc in rng.sample("abcd", rng.choice([2, 3, 4])):
+            rows.append((acc, f"s{i}{acc}", "repost", f"s{i}", 1000 * i + rng.randrange(0, 400)))
+    for i in range(25):  # tags: a post can carry two of them
+        acc, at = rng.choice("abc"), rng.randrange(0, 900)
+        for tag in rng.sample(["x", "y", "z"], rng.choice([1, 2])):
+            rows.append((acc, f"h{i}", "hashtag", tag, at))
+    windows, jitters = {"repost": 60, "hashtag": 60}, {"repost": 300.0, "hashtag": 300.0}
+    tr, index, _ = _tr(rows)
+    pairs = pair_stats(pair_items(coaction_rows(tr, windows)))
+    got = synchrony_units(tr, pairs.select("kind", "a", "b"), windows, jitters).to_pandas()
+    names = dict(zip(*index.to_pandas()[["aid", "account_id"]].T.values))
+    want = _brute_units(rows, windows, jitters)
+    assert len(got)
+    for r in got.itertuples():
+        a, b = names[r.a], names[r.b]
+        for side in ("a", "b"):
+            units, hits, expected = want[(r.kind, a, b, side)]
+            assert getattr(r, f"units_{side}") == units and getattr(r, f"hits_{side}") == hits, (r, side)
+            assert getattr(r, f"expected_{side}") == pytest.approx(expected, abs=1e-9)
