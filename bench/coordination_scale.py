@@ -47,17 +47,19 @@ def main(argv=None) -> int:
     ap.add_argument("--posts", type=int, default=10_000_000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--prepare-only", action="store_true", help="simulate and ingest, do not scan")
+    ap.add_argument("--folder", help="use this simulated scenario folder (scenario.json, truth/) instead of simulating one under bench/out")
+    ap.add_argument("--workspace", help="workspace of that scenario, already ingested (default: FOLDER/workspace.duckdb, made when missing)")
     ap.add_argument("--memory-limit", default="", help="DuckDB memory limit for the scan (e.g. 6GB); default DuckDB's (80%% of RAM)")
     args = ap.parse_args(argv)
     import cibscan
     from cibscan.simulate import load_truth, simulate
 
-    folder = os.path.join(OUT, f"sim-{args.posts}-seed{args.seed}")
+    folder = args.folder or os.path.join(OUT, f"sim-{args.posts}-seed{args.seed}")
     if not os.path.exists(os.path.join(folder, "scenario.json")):
         t0 = time.perf_counter()
         simulate(folder, posts=args.posts, seed=args.seed, avatars=False)
         print(f"simulated {args.posts:,} posts in {time.perf_counter() - t0:.0f} s", flush=True)
-    ws_path = os.path.join(folder, "workspace.duckdb")
+    ws_path = args.workspace or os.path.join(folder, "workspace.duckdb")
     if not os.path.exists(ws_path):
         t0 = time.perf_counter()
         with cibscan.open_workspace(ws_path) as ws:

@@ -204,8 +204,9 @@ def find_coordination(
         indexed = traces.join(index, "account_id").select("kind", "aid", "key").cache()
         say("coordination: joining co-actions")
         joined = daily_firsts(tr, content_kinds, origin)
-        items = pair_items(coaction_rows(joined, windows, origin)).cache()
-        pairs = pair_stats(items).cache()
+        # per pair only: the per-item rows of every pair (tens of millions at 10M posts) are not
+        # kept; those of the few calibrated edges are recomputed from their accounts' traces
+        pairs = pair_stats(pair_items(coaction_rows(joined, windows, origin))).cache()
         pairs_any = pairs.group_by("kind").aggregate(n=pairs.count()).to_pandas()
         pairs_any = dict(zip(pairs_any["kind"], pairs_any["n"]))
         floor = ibis.ifelse(pairs.kind == "text", text_min_occasions, min_occasions)
@@ -235,8 +236,9 @@ def find_coordination(
         edges["strength"] = np.maximum(log_p / np.log(min(max(max_chance_share, 1e-12), 0.5)), 1.0) if len(edges) else []
         kept = ibis.memtable(edges[["kind", "a", "b"]].astype({"a": "int64", "b": "int64"}))
         say("coordination: weighting calibrated edges")
-        kept_items = items.semi_join(kept, ["kind", "a", "b"]).cache()
-        accounts = kept_items.select(aid="a").union(kept_items.select(aid="b")).distinct()
+        accounts = kept.select(aid="a").union(kept.select(aid="b")).distinct()
+        kept_items = pair_items(coaction_rows(joined.semi_join(accounts, "aid"), windows, origin))
+        kept_items = kept_items.semi_join(kept, ["kind", "a", "b"]).cache()
         # cached: DuckDB plans the whole weighting as one query badly (20x slower)
         weights, norms = (x.cache() for x in tfidf_vectors(indexed, accounts))
         extra = edge_gaps(kept_items).join(edge_weights(kept_items, weights, norms), ["kind", "a", "b"], how="left")
@@ -257,12 +259,12 @@ def find_coordination(
         name_of = dict(zip(names["aid"].astype("int64"), names["account_id"]))
         samples = pd.DataFrame(columns=["kind", "a", "b", "key", "post_a", "post_b", "at_a", "at_b", "gap_s", "key_text"])
         if len(edges):
-            s = sample_coactions(tr, kept, windows, origin=origin, per_edge=samples_per_edge)
+            s = sample_coactions(joined, kept, windows, origin=origin, per_edge=samples_per_edge)
             s = s.join(stats.select("kind", "key", "key_text"), ["kind", "key"])
             samples = _label_texts(s.to_pandas(), posts)
         top_targets = _top_targets(samples, cluster_of)
     finally:
-        for t in ("traces", "stats", "index", "indexed", "tr", "items", "pairs", "candidates"):
+        for t in ("traces", "stats", "index", "indexed", "tr", "pairs", "candidates"):
             obj = locals().get(t)
             if obj is not None and hasattr(obj, "release"):
                 try:
