@@ -32,10 +32,15 @@ from cibscan.simulate import load_truth, simulate
 TACTIC_KINDS = {"co_repost": {"repost"}, "co_link": {"link", "domain"}, "copy_paste": {"text"}}
 
 
-def evaluate(ws, truth) -> dict:
-    """Scores of the stored coordination clusters against a simulator ``Truth``."""
+def evaluate(ws, truth, implicated: bool = False) -> dict:
+    """Scores of the stored coordination clusters against a simulator ``Truth`` (``implicated``:
+    only clusters graded medium or high, the accounts a report implicates; low-confidence
+    clusters are listed as leads)."""
     clusters = ws.to_pandas("coordination_clusters")
     members = ws.to_pandas("coordination_members")
+    if implicated:
+        clusters = clusters[clusters["confidence"].isin(["medium", "high"])]
+        members = members[members["cluster_id"].isin(set(clusters["cluster_id"]))]
     kinds = dict(zip(clusters["cluster_id"], clusters["kinds"].map(set)))
     flagged = set(members["account_id"])
     out = {"all": truth.score(flagged)}
@@ -71,7 +76,8 @@ def run(posts: int, seed: int, out: str | None = None, params: dict | None = Non
         t0 = time.perf_counter()
         run_scan(ws, detect=["coordination"], params={"coordination": params or {}})
         t["scan_s"] = time.perf_counter() - t0
-        scores = evaluate(ws, load_truth(folder))
+        truth = load_truth(folder)
+        scores = {"clusters": evaluate(ws, truth), "implicated": evaluate(ws, truth, implicated=True)}
     if out is None:
         shutil.rmtree(folder, ignore_errors=True)
     return scores, t
@@ -88,15 +94,17 @@ def main(argv=None) -> int:
     print(f"{'posts':>9} {'seed':>4} {'tactic':<11} {'planted':>7} {'found':>5} {'recall':>6} {'flagged':>7} {'precision':>9}")
     for seed in seeds:
         params = {k: json.loads(v) if v[:1].isdigit() or v[:1] in "[{-" else v for k, v in (p.split("=", 1) for p in args.param)}
-        scores, t = run(args.posts, seed, args.out if len(seeds) == 1 else None, params)
-        for tactic in TACTIC_KINDS:
-            s = scores[tactic]
-            print(f"{args.posts:>9,} {seed:>4} {tactic:<11} {s['planted']:>7} {s['found']:>5} {s['recall']:>6.3f} "
-                  f"{s['flagged_by_kind']:>7} {s['precision']:>9.3f}")
-        a = scores["all"]
-        print(f"{args.posts:>9,} {seed:>4} {'all flagged':<11} {a['planted']:>7} {a['true_positives']:>5} {'':>6} {a['flagged']:>7} "
-              f"{a['precision']:>9.3f}  false positives: {a['false_positives']} ({a['false_positive_sources']} a campaign's own "
-              f"source account; traps: {a['false_positive_traps']})")
+        both, t = run(args.posts, seed, args.out if len(seeds) == 1 else None, params)
+        for which, scores in both.items():
+            print(f"  {which}: " + ("every cluster" if which == "clusters" else "clusters graded medium or high"))
+            for tactic in TACTIC_KINDS:
+                s = scores[tactic]
+                print(f"{args.posts:>9,} {seed:>4} {tactic:<11} {s['planted']:>7} {s['found']:>5} {s['recall']:>6.3f} "
+                      f"{s['flagged_by_kind']:>7} {s['precision']:>9.3f}")
+            a = scores["all"]
+            print(f"{args.posts:>9,} {seed:>4} {'all flagged':<11} {a['planted']:>7} {a['true_positives']:>5} {'':>6} {a['flagged']:>7} "
+                  f"{a['precision']:>9.3f}  false positives: {a['false_positives']} ({a['false_positive_sources']} a campaign's own "
+                  f"source account; traps: {a['false_positive_traps']})")
         print(f"          simulate {t['simulate_s']:.0f} s, ingest {t['ingest_s']:.0f} s, coordination scan {t['scan_s']:.0f} s")
     return 0
 

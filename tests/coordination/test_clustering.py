@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cibscan.coordination.clustering import cluster_score, combine_edges, describe_clusters, leiden_membership
+from cibscan.coordination.clustering import chance_reach, cluster_score, combine_edges, describe_clusters, leiden_membership
 
 
 def edge(a, b, kind="repost", n=4, w=0.5, strength=2.0, gap=3.0, first=0, last=100):
@@ -66,3 +66,27 @@ def test_score_grows_with_strength_and_density():
     assert cluster_score(2.0, 1.0) == pytest.approx(0.75)
     assert cluster_score(2.0, 0.0) < cluster_score(2.0, 1.0)
     assert 0.0 <= cluster_score(0.0, 0.0) < cluster_score(50.0, 1.0) <= 1.0
+
+
+def test_chance_reach_from_the_expected_chance_edges():
+    """Under half an expected chance edge: no extra reach; the 1M-post text case: about 2."""
+    assert chance_reach(0.0075, 0.3, 0.01) == 1.0
+    assert chance_reach(0.0, 10.0, 0.01) == 1.0
+    assert chance_reach(0.007524, 36.4, 0.01) == pytest.approx(2.0, abs=0.02)
+    assert chance_reach(0.007524, 364.0, 0.01) > chance_reach(0.007524, 36.4, 0.01)
+
+
+def test_a_cluster_of_edges_within_chance_reach_is_graded_low():
+    """Two triangles of equal size and density: the one whose edges chance edges of their kind
+    could reach is low, the other keeps its grade (regression: organic meme posters at 1M
+    simulated posts were a medium-confidence text cluster)."""
+    rows = [edge(a, b, kind="text", strength=1.3) for a, b in ((1, 2), (1, 3), (2, 3))]
+    rows += [edge(a, b, kind="text", strength=4.5) for a, b in ((5, 6), (5, 7), (6, 7))]
+    per_kind = pd.DataFrame(rows)
+    comb = combine_edges(per_kind)
+    membership = {1: 0, 2: 0, 3: 0, 5: 1, 6: 1, 7: 1}
+    plain, *_ = describe_clusters(comb, per_kind, membership)
+    graded, *_ = describe_clusters(comb, per_kind, membership, chance_reach={"text": 2.0})
+    grade = lambda t: dict(zip(t["size"].astype(str) + t["strength"].round(1).astype(str), t["confidence"]))
+    assert grade(plain) == {"31.3": "medium", "34.5": "high"}
+    assert grade(graded) == {"31.3": "low", "34.5": "high"}

@@ -28,7 +28,7 @@ from .calibration import (
     synchrony_units,
 )
 from .messages import collapse_text_traces
-from .clustering import combine_edges, describe_clusters, leiden_membership
+from .clustering import chance_reach, combine_edges, describe_clusters, leiden_membership
 from .engine import (
     DEFAULT_HUB_CAP,
     DEFAULT_PAIR_BUDGET,
@@ -251,7 +251,9 @@ def find_coordination(
         say("coordination: clustering")
         combined = combine_edges(edges)
         membership = leiden_membership(combined, seed=seed, resolution=resolution)
-        clusters, members, cluster_of = describe_clusters(combined, edges, membership, min_size=min_cluster_size)
+        reach = {k: chance_reach(t.p_cutoff, t.expected_chance_edges, max_chance_share) for k, t in thresholds.items()}
+        clusters, members, cluster_of = describe_clusters(combined, edges, membership, min_size=min_cluster_size,
+                                                          chance_reach=reach)
 
         say("coordination: sampling evidence")
         aids = sorted(set(edges["a"]) | set(edges["b"]))

@@ -9,8 +9,9 @@ wait. Where cibscan groups or joins on a key:
   itself. It first finds distinct ``(key, value)`` pairs, spread over tasks by the pair, then
   counts per key inside each task and sums at most one partial count per task and key. No
   task holds a hub's rows.
-* **Hub keys are dropped before the co-action join** (``hub_cap``, on by default), and the join
-  is on ``(kind, key, time bucket)``: even a kept busy key is split by time.
+* **Hub keys are dropped before the co-action join** (``hub_cap``, on by default, lowered per
+  kind by ``pair_budget`` when a kind's keys would pair too many traces), and the join is on
+  ``(kind, key, time bucket)``: even a kept busy key is split by time.
 * **Joining per-key statistics back to per-account rows** (TF-IDF: every account using a key
   gets the key's document frequency) is a join of many rows per key with one row per key,
   and hub keys are not dropped there (every key counts in an account's vector). ``salted_join``
