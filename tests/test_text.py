@@ -117,3 +117,26 @@ def test_collision_probability_curve():
     assert band_collision_probability(0.8) > 0.97
     assert band_collision_probability(0.3) < 0.03
     assert band_collision_probability(1.0) == 1.0
+
+
+def test_densification_borrows_from_the_next_non_empty_bin():
+    """``_densify`` against the rule written row by row: an empty bin takes the next non-empty
+    bin to its right, circularly, plus one ``_ROTATE`` per step."""
+    import numpy as np
+
+    from cibscan.text import _MAX, _ROTATE, _densify
+
+    rng = np.random.default_rng(3)
+    sig = rng.integers(0, 2**63, size=(400, 12), dtype=np.uint64)
+    sig[rng.random(sig.shape) < 0.6] = _MAX
+    sig[(sig == _MAX).all(axis=1), 5] = 7
+    want = sig.copy()
+    with np.errstate(over="ignore"):
+        for r in range(len(sig)):
+            for j in range(sig.shape[1]):
+                if sig[r, j] == _MAX:
+                    step = next(s for s in range(1, sig.shape[1]) if sig[r, (j + s) % sig.shape[1]] != _MAX)
+                    want[r, j] = sig[r, (j + step) % sig.shape[1]] + np.uint64(step) * _ROTATE
+    assert np.array_equal(_densify(sig), want)
+    full = rng.integers(0, 2**63, size=(5, 12), dtype=np.uint64)
+    assert np.array_equal(_densify(full), full)

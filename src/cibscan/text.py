@@ -155,17 +155,37 @@ def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed:
     bins = ((h >> _U64(32)) * _U64(n_bins)) >> _U64(32)
     sig = np.full((n, n_bins), _MAX, dtype=np.uint64)
     np.minimum.at(sig, (owner, bins.astype(np.int64)), h)
+    return keep, _densify(sig)
+
+
+def _densify(sig: np.ndarray) -> np.ndarray:
+    """Rotation densification: an empty bin (``_MAX``) takes the value of the next non-empty
+    bin to its right, circularly, plus ``steps * _ROTATE`` so borrowed values differ from the
+    lender's. Works step by step on the rows that still have empty bins (runs of empty bins
+    are short, so a few steps on ever fewer rows; a third of the bins of a tweet-sized text
+    are empty)."""
     empty = sig == _MAX
-    if empty.any():
-        # rotation densification: an empty bin takes the next non-empty bin to its right
-        # (circularly), plus an offset per step so borrowed values differ from the lender's.
-        idx = np.where(np.concatenate([~empty, ~empty], axis=1), np.arange(2 * n_bins), 4 * n_bins)
-        nxt = np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1][:, :n_bins]
-        dist = (nxt - np.arange(n_bins)).astype(np.uint64)
-        src = sig[np.arange(n)[:, None], nxt % n_bins]
-        with np.errstate(over="ignore"):
-            sig = np.where(empty, src + dist * _ROTATE, sig)
-    return keep, sig
+    rows = np.flatnonzero(empty.any(axis=1))
+    if not len(rows):
+        return sig
+    out = sig.copy()
+    part, hole = sig[rows], empty[rows]  # the lenders never change: a borrowed value is not lent on
+    todo = hole.copy()
+    step = 0
+    with np.errstate(over="ignore"):
+        while len(rows):
+            step += 1
+            lender, lender_empty = np.roll(part, -step, axis=1), np.roll(hole, -step, axis=1)
+            take = todo & ~lender_empty
+            sub = out[rows]
+            sub[take] = lender[take] + _U64(step) * _ROTATE
+            out[rows] = sub
+            todo &= ~take
+            left = todo.any(axis=1)
+            rows, part, hole, todo = rows[left], part[left], hole[left], todo[left]
+            if step > sig.shape[1]:  # a row of empty bins only: cannot happen (every text has a shingle)
+                break
+    return out
 
 
 def text_sketches(
