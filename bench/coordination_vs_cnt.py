@@ -16,7 +16,8 @@ It prints wall time and peak memory (summed over the process tree, sampled from 
 ratios, and each tool's account-level precision and recall on the planted groups (recall:
 share of the accounts planted with the network's tactic that the tool flags; precision: share
 of flagged accounts that are campaign accounts; CNT flags every account with an edge in its
-output, cibscan every account in a cluster). Results also go to ``bench/out/coordination_vs_cnt.json``.
+output, cibscan every account in a cluster, and apart the *implicated* ones: accounts of clusters graded
+medium or high). Results also go to ``bench/out/coordination_vs_cnt.json``.
 
 Run: ``.venv/bin/python bench/coordination_vs_cnt.py [--posts 100000 --posts 1000000] [--timeout 7200]``
 """
@@ -52,7 +53,8 @@ for t in ("traces", "traces_meta"):
         ws.drop_table(t)
 res = run_scan(ws, detect=["coordination"], params={"coordination": {"kinds": sys.argv[2]}})
 with open(sys.argv[3], "w") as f:
-    json.dump(sorted({a for f in res["coordination"] for a in f.accounts}), f)
+    json.dump({"clusters": sorted({a for f in res["coordination"] for a in f.accounts}),
+               "implicated": sorted({a for f in res["coordination"] if f.confidence in ("medium", "high") for a in f.accounts})}, f)
 """
 
 
@@ -155,8 +157,9 @@ def main(argv=None) -> int:
                     if m.returncode != 0:
                         raise SystemExit(f"cibscan run failed (exit {m.returncode}): {m.stderr[-2000:]}")
                 with open(flagged_json) as f:
-                    ours[kind] = (runs, set(json.load(f)))
-            runs, flagged = ours[kind]
+                    got = json.load(f)
+                    ours[kind] = (runs, set(got["clusters"]), set(got["implicated"]))
+            runs, flagged, implicated = ours[kind]
             timed_out = any(m.returncode != 0 for m in cnt_runs)
             c_t = statistics.median(m.seconds for m in cnt_runs)
             c_m = statistics.median(m.peak_rss_mb for m in cnt_runs)
@@ -164,12 +167,14 @@ def main(argv=None) -> int:
             o_m = statistics.median(m.peak_rss_mb for m in runs)
             c_p, c_r = score(cnt_flagged(db, net), truth, tactic) if not timed_out else (float("nan"), float("nan"))
             o_p, o_r = score(flagged, truth, tactic)
+            i_p, i_r = score(implicated, truth, tactic)
             row = {"posts": posts, "network": net, "kind": kind, "tactic": tactic, "cnt_s": c_t, "cnt_mb": c_m, "cnt_timed_out": timed_out,
                    "cibscan_s": o_t, "cibscan_mb": o_m, "speedup": c_t / o_t, "memory_ratio": c_m / max(o_m, 1e-9),
-                   "cnt_precision": c_p, "cnt_recall": c_r, "cibscan_precision": o_p, "cibscan_recall": o_r}
+                   "cnt_precision": c_p, "cnt_recall": c_r, "cibscan_precision": o_p, "cibscan_recall": o_r,
+                   "cibscan_implicated_precision": i_p, "cibscan_implicated_recall": i_r}
             results.append(row)
             print(f"{posts:>9,} {net:<17} CNT {c_t:8.1f} s{' (timed out)' if timed_out else ''} {c_m:7.0f} MB  P {c_p:.3f} R {c_r:.3f} | "
-                  f"cibscan {o_t:6.1f} s {o_m:6.0f} MB  P {o_p:.3f} R {o_r:.3f} | {c_t / o_t:6.1f}x faster, "
+                  f"cibscan {o_t:6.1f} s {o_m:6.0f} MB  P {o_p:.3f} R {o_r:.3f} (implicated P {i_p:.3f} R {i_r:.3f}) | {c_t / o_t:6.1f}x faster, "
                   f"{c_m / max(o_m, 1e-9):4.1f}x memory", flush=True)
         with open(os.path.join(OUT, "coordination_vs_cnt.json"), "w") as f:
             json.dump(results, f, indent=1)
