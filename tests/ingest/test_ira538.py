@@ -24,8 +24,8 @@ def _csv(tmp_path, rows, name="ira.csv") -> str:
     return str(p)
 
 
-ORIGINAL = ("Stay home and binge watch @GilmoreGirls in preparation for the following day.  "
-            "#SurvivalGuideToThanksgiving https://t.co/tSmzf41j88")
+ORIGINAL = ("Skip the mall and bake two pies with @GrandmaKitchen before the family comes.  "
+            "#HolidayBakingGuideForFamily https://t.co/Qw3rTy7uIo")
 
 
 def _cut(text: str, limit: int = 140) -> str:
@@ -40,11 +40,11 @@ def _cut(text: str, limit: int = 140) -> str:
         (_cut("RT @SomeLongHandle15: " + ORIGINAL), "SomeLongHandle15"),  # cut inside the link
         (_cut("RT @foo: " + ORIGINAL, 120), "foo"),  # cut inside a word
         ("RT @FOO:   " + ORIGINAL.replace("  ", "\n"), "FOO"),  # other whitespace, handle case
-        ("RT @Foo: " + ORIGINAL.replace("binge", "&amp;binge"), None),  # HTML entity vs raw text
+        ("RT @Foo: " + ORIGINAL.replace("bake", "&amp;bake"), None),  # HTML entity vs raw text
     ],
 )
 def test_retweet_key_matches_its_original(retweet, handle):
-    original = ORIGINAL.replace("binge", "&binge") if handle is None else ORIGINAL
+    original = ORIGINAL.replace("bake", "&bake") if handle is None else ORIGINAL
     h, _ = split_retweet(retweet)
     assert content_key(h, retweet) == content_key("foo" if handle is None else handle, original)
     assert content_key(None, retweet) == content_key(None, original)  # bare 'R' rows: text only
@@ -71,18 +71,18 @@ def test_normalise_rt_text(text, expected):
 
 def test_post_ids_are_deterministic_and_distinct():
     t = datetime(2016, 10, 1, 12, 30)
-    assert ira538_post_id("TEN_GOP", t, "x") == ira538_post_id("ten_gop", t, "x")
+    assert ira538_post_id("OHIO_VT", t, "x") == ira538_post_id("ohio_vt", t, "x")
     assert len({ira538_post_id("a", t, "x"), ira538_post_id("a", t.replace(minute=31), "x"), ira538_post_id("a", t, "y")}) == 3
 
 
 def test_ingest_kinds_keys_and_entities(ws, tmp_path):
-    cut = _cut("RT @TEN_GOP: " + ORIGINAL)
+    cut = _cut("RT @OHIO_VT: " + ORIGINAL)
     path = _csv(tmp_path, [
-        ("TEN_GOP", ORIGINAL, "2016-10-12 13:05:00", ""),
-        ("Pamela_Moore13", cut, "2016-10-12 13:07:00", "R"),
-        ("JennaAbrams", ORIGINAL, "2016-10-12 13:08:00", "R"),
-        ("JennaAbrams", ORIGINAL, "2016-10-12 13:08:00", "R"),  # harvested twice
-        ("JennaAbrams", "Повод #9 и #Москва", "2016-10-12 14:00:00", ""),
+        ("OHIO_VT", ORIGINAL, "2016-10-12 13:05:00", ""),
+        ("Paula_Myers14", cut, "2016-10-12 13:07:00", "R"),
+        ("JennyAbbots", ORIGINAL, "2016-10-12 13:08:00", "R"),
+        ("JennyAbbots", ORIGINAL, "2016-10-12 13:08:00", "R"),  # harvested twice
+        ("JennyAbbots", "Повод #9 и #Москва", "2016-10-12 14:00:00", ""),
         ("Mary", "", "2016-10-12 15:00:00", "R"),
     ])
     assert detect_adapter(Sample.of(path)).name == "ira538-tweets"
@@ -90,25 +90,25 @@ def test_ingest_kinds_keys_and_entities(ws, tmp_path):
     assert (r.posts, r.duplicates, r.rejects) == (4, 1, 1)
     assert ws.to_pandas("rejects").reason[0] == "retweet without text"
     df = ws.to_pandas("posts").set_index("account_id")
-    orig, rt = df.loc["TEN_GOP"], df.loc["Pamela_Moore13"]
-    assert (orig.kind, rt.kind, rt.ref_account_id) == ("post", "repost", "@ten_gop")
-    assert rt.ref_post_id == content_key("TEN_GOP", orig.text), "the cut retweet keys to its original"
-    assert list(rt.hashtags) == ["SurvivalGuideToThanksgiving"] and list(rt.urls) == [], "no half link from the cut"
-    assert list(rt.mentions) == ["@ten_gop", "@gilmoregirls"]
-    bare = df.loc[df.text == ORIGINAL].loc["JennaAbrams"]
+    orig, rt = df.loc["OHIO_VT"], df.loc["Paula_Myers14"]
+    assert (orig.kind, rt.kind, rt.ref_account_id) == ("post", "repost", "@ohio_vt")
+    assert rt.ref_post_id == content_key("OHIO_VT", orig.text), "the cut retweet keys to its original"
+    assert list(rt.hashtags) == ["HolidayBakingGuideForFamily"] and list(rt.urls) == [], "no half link from the cut"
+    assert list(rt.mentions) == ["@ohio_vt", "@grandmakitchen"]
+    bare = df.loc[df.text == ORIGINAL].loc["JennyAbbots"]
     assert bare.kind == "repost" and bare.ref_post_id == content_key(None, ORIGINAL) and pd.isna(bare.ref_account_id)
-    assert list(orig.urls) == ["https://t.co/tSmzf41j88"] and orig.lang == "en"
+    assert list(orig.urls) == ["https://t.co/Qw3rTy7uIo"] and orig.lang == "en"
     assert list(df[df.text == "Повод #9 и #Москва"].hashtags.iloc[0]) == ["Москва"], "#9 is not a hashtag"
 
 
 def test_authors_file_gives_accounts_without_labels(ws, tmp_path):
     p = tmp_path / "authors.csv"
     p.write_text("author_id,author,external_author_id,account_type,account_category,new_june_2018,congress_2017_id\n"
-                 "TEN_GOP,TEN_GOP,4200000001,Right,RightTroll,0,4200000001\n", encoding="utf-8")
+                 "OHIO_VT,OHIO_VT,4200000001,Right,RightTroll,0,4200000001\n", encoding="utf-8")
     r = ws.ingest([str(p)]).files[0]
     assert (r.format, r.accounts, r.posts) == ("ira538-authors", 1, 0)
     row = ws.to_pandas("accounts").iloc[0]
-    assert (row.account_id, row.handle) == ("TEN_GOP", "TEN_GOP")
+    assert (row.account_id, row.handle) == ("OHIO_VT", "OHIO_VT")
     values = {str(v) for v in row.values}
     assert not values & {"Right", "RightTroll", "4200000001"}, "researchers' labels must not become features"
 
