@@ -138,11 +138,9 @@ def _url_keys(url: str | None) -> tuple[str | None, str | None]:
 def _cibscan_url_keys(url: str) -> dt.Struct({"link": dt.string, "domain": dt.string}):  # noqa: F821
     # memoised: DuckDB pushes the filters on the result below the join with the distinct URLs,
     # so the UDF sees each URL several times (at 1M posts, 10 s instead of 1.7 s without it)
-    pairs = [_url_keys(u) for u in url.to_pylist()]
-    links = [a for a, _ in pairs]
-    doms = [b for _, b in pairs]
+    pairs = (_url_keys(u) for u in url.to_pylist())
     # "" rather than null: DuckDB's UDF protocol forbids null results; "" is filtered out below
-    return pa.array([{"link": a or "", "domain": b or ""} for a, b in zip(links, doms)], type=_URL_TYPE)
+    return pa.array([{"link": a or "", "domain": b or ""} for a, b in pairs], type=_URL_TYPE)
 
 
 def _nonempty(s: ibis.Value) -> ibis.Value:

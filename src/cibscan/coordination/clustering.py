@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..findings import confidence_for
 
-__all__ = ["combine_edges", "leiden_membership", "describe_clusters", "chance_reach", "cluster_score", "SIGNAL_SHARE"]
+__all__ = ["combine_edges", "leiden_membership", "describe_clusters", "edge_strength", "chance_reach", "cluster_score", "SIGNAL_SHARE"]
 
 #: a kind counts as an independent signal binding a cluster when it carries at least this
 #: share of the cluster's internal edges
@@ -87,21 +87,26 @@ def cluster_score(strength: float, density: float) -> float:
     return float(1.0 - 0.5 ** (max(strength, 0.0) * (0.5 + 0.5 * density)))
 
 
+def edge_strength(p_value, max_chance_share: float):
+    """How far a p-value (number or array) is below the chance level, in orders of magnitude of
+    it: ``ln(p) / ln(max_chance_share)``, at least 1 (1 at the level, 2 at its square)."""
+    q = min(max(max_chance_share, 1e-12), 0.5)
+    return np.maximum(np.log(np.clip(np.asarray(p_value, dtype=float), 1e-300, 1.0)) / np.log(q), 1.0)
+
+
 def chance_reach(p_cutoff: float, expected_chance_edges: float, max_chance_share: float) -> float:
     """The edge strength that a kind's chance edges are unlikely to reach.
 
     Benjamini-Hochberg keeps edges with p-values up to ``p_cutoff`` and expects
     ``expected_chance_edges`` of them to be chance; a chance edge's p-value is uniform below the
     cutoff, so fewer than half a chance edge is expected below ``x = p_cutoff * 0.5 /
-    expected_chance_edges``. Returned as a strength (``log x / log max_chance_share``, at least
-    1): 1 when the kind expects under half a chance edge, about 2 for the text edges of 1M simulated
-    posts (37 expected chance edges among 3,644). Benjamini & Hochberg (1995); the uniformity
+    expected_chance_edges``. Returned as the strength of that p-value (``edge_strength``): 1
+    when the kind expects under half a chance edge, about 2 for the text edges of 1M simulated
+    posts (36 expected chance edges among 3,644). Benjamini & Hochberg (1995); the uniformity
     of null p-values is what their proof rests on."""
-    q = min(max(max_chance_share, 1e-12), 0.5)
     if p_cutoff <= 0 or expected_chance_edges <= 0.5:
         return 1.0
-    x = p_cutoff * 0.5 / expected_chance_edges
-    return max(1.0, float(np.log(x) / np.log(q)))
+    return float(edge_strength(p_cutoff * 0.5 / expected_chance_edges, max_chance_share))
 
 
 def describe_clusters(
@@ -136,7 +141,8 @@ def describe_clusters(
     rows = []
     for c, grp in inner.groupby("ca"):
         n = int(sizes[c])
-        kinds_count = pk_inner[pk_inner["ca"] == c]["kind"].value_counts()
+        edges_c = pk_inner[pk_inner["ca"] == c]
+        kinds_count = edges_c["kind"].value_counts()
         kinds = sorted(kinds_count.index, key=lambda k: (-kinds_count[k], k))
         signals = int(sum(1 for k in kinds if kinds_count[k] >= SIGNAL_SHARE * len(grp)))
         density = 2.0 * len(grp) / (n * (n - 1)) if n > 1 else 0.0
@@ -144,14 +150,13 @@ def describe_clusters(
         score = cluster_score(strength, density)
         confidence = confidence_for(strength * (0.5 + 0.5 * density), max(signals, 1))
         if chance_reach:
-            edges_c = pk_inner[pk_inner["ca"] == c]
             ratio = edges_c["strength"] / edges_c["kind"].map(lambda k: chance_reach.get(k, 1.0))
             if len(ratio) and float(np.median(ratio)) < 1.0:
                 confidence = "low"
         rows.append({
             "community": c, "size": n, "n_edges": int(len(grp)), "kinds": kinds,
             "start": int(grp["first_at"].min()), "end": int(grp["last_at"].max()),
-            "median_gap_s": float(np.median(pk_inner[pk_inner["ca"] == c]["median_gap_s"])),
+            "median_gap_s": float(np.median(edges_c["median_gap_s"])),
             "density": float(density), "strength": strength, "signals": max(signals, 1),
             "score": score, "confidence": confidence,
         })

@@ -145,8 +145,8 @@ def budget_caps(tr: ibis.Table, stats: ibis.Table, windows: Mapping[str, int], o
     A key with ``n`` traces in one window-sized bucket gives about ``n**2 / 2`` pairs. Keys are
     ranked by how many accounts use them; the cap is the largest account count at which the
     keys used by at most that many accounts stay within the budget (``pair_budget=0``: no
-    budget), but never below ``MIN_BUDGET_CAP``. ``tr`` as from ``prepare_traces``; only a small table (per kind and account count)
-    comes back to Python."""
+    budget), but never below ``MIN_BUDGET_CAP``. ``tr`` as from ``prepare_traces``; only a
+    small table (per kind and account count) comes back to Python."""
     kinds = sorted(windows)
     caps = {k: int(hub_cap) for k in kinds}
     if not pair_budget or not kinds:

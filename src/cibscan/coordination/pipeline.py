@@ -28,7 +28,7 @@ from .calibration import (
     synchrony_units,
 )
 from .messages import collapse_text_traces
-from .clustering import chance_reach, combine_edges, describe_clusters, leiden_membership
+from .clustering import chance_reach, combine_edges, describe_clusters, edge_strength, leiden_membership
 from .engine import (
     DEFAULT_HUB_CAP,
     DEFAULT_PAIR_BUDGET,
@@ -232,8 +232,7 @@ def find_coordination(
         edges = pd.concat(keep_rows, ignore_index=True) if keep_rows else tests.iloc[0:0]
         # how far each edge's p-value is below the chance level, in orders of magnitude of it
         # (1 = at max_chance_share, 2 = its square): the edge's strength for scores and grades
-        log_p = np.log(np.clip(edges["p_value"].to_numpy(dtype=float), 1e-300, 1.0))
-        edges["strength"] = np.maximum(log_p / np.log(min(max(max_chance_share, 1e-12), 0.5)), 1.0) if len(edges) else []
+        edges["strength"] = edge_strength(edges["p_value"].to_numpy(dtype=float), max_chance_share) if len(edges) else []
         kept = ibis.memtable(edges[["kind", "a", "b"]].astype({"a": "int64", "b": "int64"}))
         say("coordination: weighting calibrated edges")
         accounts = kept.select(aid="a").union(kept.select(aid="b")).distinct()
