@@ -14,9 +14,11 @@ from cibscan.coordination.calibration import (
     benjamini_hochberg,
     choose_edges,
     null_probability,
+    p_value_floor,
     popularity_units,
     synchrony_tests,
     synchrony_units,
+    coaction_floor,
 )
 from cibscan.coordination.engine import account_index, coaction_rows, key_stats, pair_items, pair_stats, prepare_traces
 
@@ -198,3 +200,72 @@ def test_synchrony_units_equal_the_definition_on_both_paths(seed):
             units, hits, expected = want[(r.kind, a, b, side)]
             assert getattr(r, f"units_{side}") == units and getattr(r, f"hits_{side}") == hits, (r, side)
             assert getattr(r, f"expected_{side}") == pytest.approx(expected, abs=1e-9)
+
+
+def _tri_p(gap, w, j):
+    """The jitter null's probability, in numpy (the closed form of ``null_probability``)."""
+    def cdf(x):
+        x = np.clip(x, -j, j)
+        return np.where(x <= 0, (x + j) ** 2 / (2 * j * j), 1 - (j - x) ** 2 / (2 * j * j))
+    return np.clip(cdf(w - gap) - cdf(-w - gap), 0.0, 1.0)
+
+
+def test_p_value_floor_is_reached_by_hits_at_the_window_edge():
+    h = _p(60)  # a unit whose partner is exactly one window away
+    assert h == pytest.approx(0.32)
+    floor = p_value_floor([2, 3, 5, 8], 60, 300.0)
+    assert floor == pytest.approx([h ** c for c in (2, 3, 5, 8)])
+    # c hits at the edge and nothing else: the test gives exactly the floor
+    for c in (2, 5):
+        t = synchrony_tests(pd.DataFrame({"units_a": [c], "hits_a": [c], "expected_a": [c * h],
+                                          "units_b": [c], "hits_b": [c], "expected_b": [c * h]}))
+        assert t["p_value"][0] == pytest.approx(h ** c)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_p_value_floor_bounds_every_pair(seed):
+    """Random pairs (units with random gaps; hits within the window): no p-value falls below
+    the floor of its co-action count, which is at least its hits."""
+    rng = np.random.default_rng(seed)
+    w, j = 60.0, 300.0
+    rows, counts = [], []
+    for _ in range(400):
+        n = int(rng.integers(1, 60))
+        hit = rng.random(n) < rng.random()
+        gaps = np.where(hit, rng.uniform(0, w, n), rng.uniform(w + 1, w + j, n))
+        # a unit's null probability: 1 - prod(1 - p) over its partners (here one, sometimes two)
+        p = 1 - (1 - _tri_p(gaps, w, j)) * np.where(rng.random(n) < 0.3, 1 - _tri_p(rng.uniform(0, w + j, n), w, j), 1.0)
+        hits, expected = int(hit.sum()), float(p.sum())
+        rows.append({"units_a": n, "hits_a": hits, "expected_a": expected, "units_b": n, "hits_b": hits, "expected_b": expected})
+        counts.append(hits + int(rng.integers(0, 3)))  # co-actions: at least the hits
+    t = synchrony_tests(pd.DataFrame(rows))
+    floor = p_value_floor(counts, w, j)
+    assert (t["p_value"].to_numpy() >= floor * (1 - 1e-9)).all()
+    assert (t["p_value"].to_numpy() < 0.01).any()  # the sample reaches small p-values
+
+
+def test_coaction_floor_tightens_to_what_bh_could_keep():
+    h = 0.32
+    counts = pd.DataFrame({"n_coactions": [2, 3, 4, 5, 10], "n": [1000, 100, 50, 20, 5]})
+    # q alone allows c >= 5 (h^4 = 0.0105 > 0.01); then at most 25 of 1175 pairs can be kept,
+    # so a kept p-value is at most 0.01 * 25 / 1175 = 2.1e-4, which needs c >= 8: only c = 10
+    assert h ** 4 > 0.01 > h ** 5
+    assert coaction_floor(counts, 60, 300.0, 0.01) == 10
+    assert coaction_floor(pd.DataFrame({"n_coactions": [2, 3], "n": [500, 20]}), 60, 300.0, 0.01) is None
+    assert coaction_floor(counts.iloc[0:0], 60, 300.0, 0.01) is None
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_skipping_untestable_pairs_keeps_the_bh_cutoff(seed):
+    """Benjamini-Hochberg over every candidate equals BH over those at or above the testable
+    floor with m counting all: the skipped p-values all lie above the cutoff."""
+    rng = np.random.default_rng(seed)
+    m = 3000
+    c = rng.choice([2, 3, 4, 5, 6, 8, 12, 20], size=m, p=[0.6, 0.15, 0.08, 0.05, 0.04, 0.03, 0.03, 0.02])
+    p = np.minimum(p_value_floor(c, 60, 300.0) * np.exp(rng.uniform(0, 4, m)), 1.0)
+    counts = pd.DataFrame({"n_coactions": c}).value_counts().rename("n").reset_index()
+    f = coaction_floor(counts, 60, 300.0, 0.01)
+    full = benjamini_hochberg(p, 0.01)
+    assert full > 0 and f is not None and (c < f).sum() > m / 2
+    assert benjamini_hochberg(p[c >= f], 0.01, m) == full
+    assert (p[c < f] > full).all()

@@ -106,3 +106,34 @@ def test_text_window_spans_an_operations_pushes(ws):
     # the lines are never posted by two of them on the same day: a one-day window sees nothing
     day = find_coordination(tr, kinds=["text"], window="text=86400", posts=ws.table("posts"))
     assert day.members.num_rows == 0
+
+
+def test_untested_candidates_change_no_edge(ws, monkeypatch):
+    """Candidates with too few co-actions to pass are counted, not computed (``coaction_floor``):
+    edges, p-values and the calibration table equal those of testing every candidate."""
+    import cibscan.coordination.pipeline as pl
+    from tests.coordination.planted import planted_posts
+
+    posts = planted_posts(0)
+    # fans: 40 accounts reposting 30 originals within two minutes, most pairs twice or so
+    import random
+    rng = random.Random(5)
+    for k in range(30):
+        for acc in rng.sample([f"fan{i}" for i in range(40)], 12):
+            posts.append(post(f"f{k}{acc}", acc, 200_000 + 3600 * k + rng.randrange(120), kind="repost", ref_post_id=f"v{k}"))
+    ws.add_records(posts)
+    traces = build_traces(ws, ["repost", "link", "hashtag"]).cache()
+    floors = []
+    real = pl.coaction_floor
+    monkeypatch.setattr(pl, "coaction_floor", lambda *a: floors.append(real(*a)) or floors[-1])
+    pruned = find_coordination(traces, kinds=["repost", "link", "hashtag"], hub_cap=50)
+    monkeypatch.setattr(pl, "coaction_floor", lambda *a: 0)
+    every = find_coordination(traces, kinds=["repost", "link", "hashtag"], hub_cap=50)
+    assert any(f is None or f > 2 for f in floors)  # something was left untested
+    key = ["kind", "account_a", "account_b"]
+    a, b = (r.edges.to_pandas().sort_values(key).reset_index(drop=True) for r in (pruned, every))
+    assert len(a) and a[key].equals(b[key])
+    assert a["p_value"].to_numpy() == pytest.approx(b["p_value"].to_numpy(), rel=1e-9)
+    ca, cb = (r.calibration.to_pandas().set_index("kind").sort_index() for r in (pruned, every))
+    pd.testing.assert_frame_equal(ca, cb)
+    assert ca.loc["repost", "n_candidates"] > 0

@@ -30,6 +30,13 @@ Per kind, candidate pairs are kept when the Benjamini-Hochberg procedure at leve
 kept ones is at most that) and their excess is at least ``min_excess`` (the pair is
 synchronous on most of what it shares, not merely more than chance: fans are a bit more
 synchronous than chance on many targets; a bot group is synchronous on nearly all).
+
+Most candidates of a large scenario are fans that co-acted two or three times, and their test
+cannot succeed: a unit that hits has a partner within ``W``, so its null probability is at
+least ``h``, that of a gap of exactly ``W`` (0.32 with the default jitter), and a pair with
+``c`` co-actions has a p-value of at least ``h ** c`` (``p_value_floor``). Such pairs are
+counted among the tests (Benjamini-Hochberg's ``m``) but not computed (``coaction_floor``);
+the edges and cutoffs are the same as when every candidate is computed.
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ import pandas as pd
 from .engine import coaction_rows
 
 __all__ = ["DEFAULT_JITTER", "DEFAULT_MIN_EXCESS", "CONTENT_KINDS", "Threshold", "null_probability", "synchrony_units",
-           "popularity_units", "synchrony_tests", "benjamini_hochberg", "choose_edges"]
+           "popularity_units", "synchrony_tests", "benjamini_hochberg", "choose_edges", "p_value_floor", "coaction_floor"]
 
 #: jitter of the null model as a multiple of the kind's window
 DEFAULT_JITTER = 5.0
@@ -69,6 +76,64 @@ def null_probability(gap, window, jitter):
     if isinstance(gap, (int, float)):
         gap, window, jitter = ibis.literal(float(gap)), ibis.literal(float(window)), ibis.literal(float(jitter))
     return _tri_cdf(window - gap, jitter) - _tri_cdf(-window - gap, jitter)
+
+
+def p_value_floor(n_coactions, window: float, jitter: float) -> np.ndarray:
+    """The smallest p-value (``synchrony_tests``) a pair with ``n_coactions`` co-actions can
+    get under the jitter null of ``window`` and ``jitter`` seconds, whatever its units.
+
+    A unit that hits has a partner at most ``window`` away, so its null probability is at
+    least ``h = null_probability(window, window, jitter)`` (the triangular density is
+    unimodal); a pair has at most ``c = n_coactions`` hits (each hit needs its own co-action),
+    so ``O <= c`` and ``E >= h O``. Its p-value, the binomial upper tail ``P(Bin(N, E/N) >=
+    O)``, is then at least ``min(h ** O, P(Poisson(h O) >= O))`` minimised over ``O <= c``:
+    for ``O >= 1 / (1 - h)`` the tail at fixed mean grows with ``N`` from its value ``h ** O``
+    at ``N = O`` towards the Poisson tail (Anderson & Samuels 1967, "Some inequalities among
+    binomial and Poisson probabilities", *Proc. Fifth Berkeley Symp.* 1:1-12), and the Poisson
+    tail covers the smaller ``O``."""
+    from scipy.stats import poisson
+
+    c = np.asarray(n_coactions, dtype=np.int64)
+    w, j = float(window), float(jitter)
+
+    def tri(x):
+        x = min(max(x, -j), j)
+        return (x + j) ** 2 / (2 * j * j) if x <= 0 else 1 - (j - x) ** 2 / (2 * j * j)
+
+    h = min(max(tri(0.0) - tri(-2 * w), 0.0), 1.0)
+    top = int(c.max(initial=1))
+    o = np.arange(1, top + 1)
+    per_o = np.minimum(h ** o, poisson.sf(o - 1, h * o))
+    floor = np.minimum.accumulate(per_o)  # over every O <= c
+    return np.where(c >= 1, floor[np.clip(c, 1, top) - 1], 1.0)
+
+
+def coaction_floor(counts: pd.DataFrame, window: float, jitter: float, q: float) -> int | None:
+    """The fewest co-actions a pair of one timing kind needs for Benjamini-Hochberg at level
+    ``q`` to possibly keep it (``None``: no candidate can be kept). ``counts``: ``n_coactions,
+    n`` (candidate pairs with that many co-actions).
+
+    BH keeps ``k`` pairs whose p-values are at most ``q k / m`` (``m``: all candidates), so
+    every kept pair has ``p_value_floor <= q k / m`` and ``k`` is at most the number of pairs
+    that satisfy it; starting from ``k <= m`` this bound is tightened until it stops moving.
+    Pairs below the returned count need no test: BH on the others, with ``m`` unchanged, sets
+    the same cutoff (every skipped p-value lies above it)."""
+    if counts.empty:
+        return None
+    c = counts["n_coactions"].to_numpy(dtype=np.int64)
+    n = counts["n"].to_numpy(dtype=np.int64)
+    floor = p_value_floor(c, window, jitter)
+    m = int(n.sum())
+    bound = q
+    while True:
+        ok = floor <= bound * (1 + 1e-9)
+        k = int(n[ok].sum())
+        if not k:
+            return None
+        new = q * k / m
+        if new >= bound:
+            return int(c[ok].min())
+        bound = new
 
 
 #: kinds of which a post leaves at most one trace (a repost has one original, a reply one parent)
@@ -186,15 +251,16 @@ def synchrony_tests(units: pd.DataFrame) -> pd.DataFrame:
     return units.assign(units=n, hits=o, expected=e, p_value=p_value, excess=excess)
 
 
-def benjamini_hochberg(p: np.ndarray, q: float) -> float:
+def benjamini_hochberg(p: np.ndarray, q: float, m: int | None = None) -> float:
     """The Benjamini-Hochberg cutoff: the largest ``p_(i)`` with ``p_(i) <= q i / m`` (0 when
     none); keeping every p-value at or below it bounds the expected share of false
-    discoveries by ``q`` (Benjamini & Hochberg 1995)."""
+    discoveries by ``q`` (Benjamini & Hochberg 1995). ``m`` (default: ``len(p)``) counts the
+    tests, those whose p-values were not computed because they could not pass included."""
     p = np.sort(np.asarray(p, dtype=float))
-    m = len(p)
+    m = len(p) if m is None else max(int(m), len(p))
     if not m:
         return 0.0
-    ok = p <= q * np.arange(1, m + 1) / m
+    ok = p <= q * np.arange(1, len(p) + 1) / m  # untested p-values lie above every tested one
     return float(p[np.flatnonzero(ok)[-1]]) if ok.any() else 0.0
 
 
@@ -216,15 +282,18 @@ class Threshold:
 
 
 def choose_edges(kind: str, window_s: int, jitter_s: float, tests: pd.DataFrame, *, pairs_any: int, min_occasions: int,
-                 max_chance_share: float, min_excess: float) -> tuple[pd.Series, Threshold]:
+                 max_chance_share: float, min_excess: float, n_candidates: int | None = None) -> tuple[pd.Series, Threshold]:
     """Which of a kind's tested pairs are edges (a boolean mask over ``tests``) and the
     kind's ``Threshold``. ``min_excess`` does not apply to ``CONTENT_KINDS`` (their units are
-    everything an account wrote, cover posts included, so the share is not a synchrony)."""
+    everything an account wrote, cover posts included, so the share is not a synchrony).
+    ``n_candidates`` (default: ``len(tests)``) counts every candidate, those left untested
+    because they could not pass (``coaction_floor``) included."""
     if kind in CONTENT_KINDS:
         min_excess = 0.0
     t = tests
+    m = len(t) if n_candidates is None else max(int(n_candidates), len(t))
     if len(t):
-        cut = benjamini_hochberg(t["p_value"].to_numpy(), max_chance_share)
+        cut = benjamini_hochberg(t["p_value"].to_numpy(), max_chance_share, m)
         significant = (t["p_value"] <= cut) if cut > 0 else pd.Series(False, index=t.index)
         keep = significant & (t["excess"] >= min_excess)
     else:
@@ -232,7 +301,7 @@ def choose_edges(kind: str, window_s: int, jitter_s: float, tests: pd.DataFrame,
     n_sig, n_edges = int(significant.sum()), int(keep.sum())
     # BH: about m * cut of the n_sig significant pairs are chance; the excess filter keeps
     # n_edges of them and is assumed not to favour chance pairs (it disfavours them)
-    share = len(t) * cut / n_sig if n_sig else 0.0
+    share = m * cut / n_sig if n_sig else 0.0
     threshold = int(t.loc[keep, "n_occasions"].min()) if n_edges else min_occasions
-    return keep, Threshold(kind, int(window_s), float(jitter_s), threshold, cut, int(len(t)), n_edges, share * n_edges,
+    return keep, Threshold(kind, int(window_s), float(jitter_s), threshold, cut, m, n_edges, share * n_edges,
                            share if n_edges else 0.0, int(pairs_any), float(min_excess))

@@ -26,6 +26,7 @@ from .calibration import (
     popularity_units,
     synchrony_tests,
     synchrony_units,
+    coaction_floor,
 )
 from .messages import collapse_text_traces
 from .clustering import chance_reach, combine_edges, describe_clusters, edge_strength, leiden_membership
@@ -214,6 +215,16 @@ def find_coordination(
         say("coordination: testing pairs against chance")
         jitters = {k: float(jitter) * windows[k] for k in kinds}
         timing = candidates.filter(~candidates.kind.isin(CONTENT_KINDS))
+        # pairs with too few co-actions to pass at any p-value the data allows are counted, not computed
+        counts = timing.group_by(["kind", "n_coactions"]).aggregate(n=timing.count()).to_pandas()
+        n_candidates = candidates.group_by("kind").aggregate(n=candidates.count()).to_pandas()
+        n_candidates = dict(zip(n_candidates["kind"], n_candidates["n"]))
+        floors = {k: coaction_floor(g, windows[k], jitters[k], max_chance_share) for k, g in counts.groupby("kind")}
+        floors = {k: f for k, f in floors.items() if f is not None}
+        floors = ibis.memtable(pa.table({"kind": pa.array(list(floors), pa.string()),
+                                         "floor": pa.array(list(floors.values()), pa.int64())}))
+        timing = timing.join(floors, "kind")
+        timing = timing.filter(timing.n_coactions >= timing.floor).drop("floor")
         units = synchrony_units(tr, timing.select("kind", "a", "b"), windows, jitters, origin)
         frames = [timing.join(units, ["kind", "a", "b"]).to_pandas()]
         if any(k in CONTENT_KINDS for k in kinds):
@@ -227,7 +238,7 @@ def find_coordination(
             keep, thresholds[k] = choose_edges(k, windows[k], jitters[k], t, pairs_any=int(pairs_any.get(k, 0)),
                                                min_occasions=text_min_occasions if k == "text" else min_occasions,
                                                max_chance_share=max_chance_share,
-                                               min_excess=min_excess)
+                                               min_excess=min_excess, n_candidates=int(n_candidates.get(k, 0)))
             keep_rows.append(t[keep])
         edges = pd.concat(keep_rows, ignore_index=True) if keep_rows else tests.iloc[0:0]
         # how far each edge's p-value is below the chance level, in orders of magnitude of it
