@@ -77,6 +77,8 @@ def test_text_traces_skip_reposts_and_match_copies(sample):
     k3 = set(df[df.post_id == "3"]["key"])
     assert k1 == k3 and len(k1) == 10
     assert df[df.post_id == "1"]["item"].nunique() == 1
+    # one row per band of a post, with no de-duplication step to rely on
+    assert len(df) == 20 and not df.duplicated(["post_id", "key"]).any()
 
 
 def test_time_is_truncated_epoch_seconds(sample):

@@ -240,11 +240,12 @@ def build_traces(
         t = t.select("account_id", "post_id", "at", s=sketch(t.text))
         t = t.filter(t.s["keys"].length() > 0)
         t = t.select("account_id", "post_id", "at", item=t.s["item"], key=t.s["keys"].unnest())
+        # one row per band of a post already (posts are unique, bands hash their index): no
+        # distinct, and one label rather than a string per row, over the ~10 rows of every text
+        # (at 10M posts, 58M rows; both cost a fifth of the text traces' time)
         parts.append(_conform(
-            t.select(
-                "account_id", "post_id", kind=ibis.literal("text"), key=t.key,
-                key_text=ibis.literal("text band ") + t.key.cast("string"), at=t.at, item=t.item,
-            ).distinct()
+            t.select("account_id", "post_id", kind=ibis.literal("text"), key=t.key, key_text=ibis.literal("text band"),
+                     at=t.at, item=t.item)
         ))
 
     out = parts[0]

@@ -68,10 +68,13 @@ def collapse_text_traces(traces: ibis.Table, max_texts_per_band: int = DEFAULT_M
     """``traces`` with the ``text`` rows replaced by one row per text post whose ``key`` and
     ``item`` are its message (other kinds unchanged); ``key_text`` becomes ``message <id>``."""
     text = traces.filter(traces.kind == "text")
-    bands = text.select("item", "key").distinct()
     mentions = traces.filter(traces.kind == "mention").select("post_id", mentioned="key_text")
+    # nearly every band key belongs to one text (and its exact copies): one pass finds the keys
+    # of two distinct texts or more, and only their rows are de-duplicated and counted
+    spread = text.group_by("key").aggregate(lo=text.item.min(), hi=text.item.max())
+    bands = text.select("item", "key").semi_join(spread.filter(spread.lo != spread.hi), "key").distinct()
     per_band = bands.group_by("key").aggregate(n=bands.count())
-    bands = bands.semi_join(per_band.filter((per_band.n >= 2) & (per_band.n <= max_texts_per_band)), "key")
+    bands = bands.semi_join(per_band.filter(per_band.n <= max_texts_per_band), "key")
     right = bands.select(item_r="item", key_r="key")
     links = bands.join(right, (bands.key == right.key_r) & (bands.item < right.item_r))
     links = links.group_by([links.item.name("item_l"), "item_r"]).aggregate(bands=links.count())
