@@ -6,7 +6,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cibscan.report import export_graph, export_tables, exportable_tables
-from cibscan.report.exports import csv_safe_table
+from cibscan.export import csv_safe_table
 
 from ..conftest import post
 

@@ -9,7 +9,7 @@ See ``docs/report.md`` for what the report shows and its security model.
 
 from .build import ReportSummary, build_report
 from .data import ReportLimits, collect_report_data, ranked_accounts
-from .exports import export_graph, export_tables, exportable_tables
+from ..export import export_graph, export_tables, exportable_tables  # re-exported: the report writes them too
 from .render import render_html, safe_json
 
 __all__ = [
