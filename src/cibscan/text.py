@@ -128,6 +128,16 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> _U64(33))
 
 
+def _fmix64_inplace(h: np.ndarray) -> np.ndarray:
+    """``_fmix64`` overwriting ``h`` (no temporaries on the tens of millions of shingles)."""
+    h ^= h >> _U64(33)
+    h *= _FMIX1
+    h ^= h >> _U64(33)
+    h *= _FMIX2
+    h ^= h >> _U64(33)
+    return h
+
+
 def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(keep, sig): which texts are long enough, and their one-permutation MinHash signatures
     (``keep.sum() x n_bins`` uint64)."""
@@ -141,18 +151,25 @@ def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed:
     cp = np.frombuffer("".join(kept.to_pylist()).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     n_sh = lens - shingle + 1  # shingles per text (>= 1 since len >= shingle)
     total = len(cp) - shingle + 1
-    h = np.zeros(total, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for m in range(shingle):
-            h = h * _ROLL + cp[m : m + total]
-        # positions whose shingle stays inside one text: text t starts at offset s_t and owns
-        # positions s_t .. s_t + n_sh[t] - 1
-        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
+        h = cp[:total].copy()
+        for m in range(1, shingle):
+            h *= _ROLL
+            h += cp[m : m + total]
+        # keep the positions whose shingle stays inside one text: the last shingle - 1
+        # positions of every text start a shingle that runs into the next text
+        ends = np.cumsum(lens)
+        edge = np.zeros(len(cp) + 1, dtype=np.int8)
+        np.add.at(edge, ends - shingle + 1, 1)
+        np.add.at(edge, ends, -1)
+        h = h[np.cumsum(edge[:total], dtype=np.int8) == 0]
         owner = np.repeat(np.arange(n), n_sh)
-        pos = np.repeat(starts - np.concatenate(([0], np.cumsum(n_sh)[:-1])), n_sh) + np.arange(n_sh.sum())
-        h = _fmix64(h[pos] ^ _U64(seed & 0xFFFFFFFFFFFFFFFF))
+        h ^= _U64(seed & 0xFFFFFFFFFFFFFFFF)
+        _fmix64_inplace(h)
     # bin = floor(high 32 bits * n_bins / 2^32): equal slices of the hash space (OPH)
-    bins = ((h >> _U64(32)) * _U64(n_bins)) >> _U64(32)
+    bins = h >> _U64(32)
+    bins *= _U64(n_bins)
+    bins >>= _U64(32)
     sig = np.full((n, n_bins), _MAX, dtype=np.uint64)
     np.minimum.at(sig, (owner, bins.astype(np.int64)), h)
     return keep, _densify(sig)
@@ -161,31 +178,28 @@ def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed:
 def _densify(sig: np.ndarray) -> np.ndarray:
     """Rotation densification: an empty bin (``_MAX``) takes the value of the next non-empty
     bin to its right, circularly, plus ``steps * _ROTATE`` so borrowed values differ from the
-    lender's. Works step by step on the rows that still have empty bins (runs of empty bins
-    are short, so a few steps on ever fewer rows; a third of the bins of a tweet-sized text
-    are empty)."""
-    empty = sig == _MAX
-    rows = np.flatnonzero(empty.any(axis=1))
-    if not len(rows):
+    lender's. Works on the empty bins only, step by step (a third of the bins of a tweet-sized
+    text are empty, and most find a lender at the first step); every text has a shingle, so
+    every row has a lender."""
+    n_bins = sig.shape[1]
+    flat = sig.reshape(-1)
+    empty = flat == _MAX
+    cells = np.flatnonzero(empty)
+    if not len(cells):
         return sig
-    out = sig.copy()
-    part, hole = sig[rows], empty[rows]  # the lenders never change: a borrowed value is not lent on
-    todo = hole.copy()
+    col = cells % n_bins
+    start = cells - col
+    out = flat.copy()
     step = 0
     with np.errstate(over="ignore"):
-        while len(rows):
+        while len(cells):
             step += 1
-            lender, lender_empty = np.roll(part, -step, axis=1), np.roll(hole, -step, axis=1)
-            take = todo & ~lender_empty
-            sub = out[rows]
-            sub[take] = lender[take] + _U64(step) * _ROTATE
-            out[rows] = sub
-            todo &= ~take
-            left = todo.any(axis=1)
-            rows, part, hole, todo = rows[left], part[left], hole[left], todo[left]
-            if step > sig.shape[1]:  # a row of empty bins only: cannot happen (every text has a shingle)
-                break
-    return out
+            src = start + (col + step) % n_bins
+            lends = ~empty[src]  # lenders are the bins filled from the start: a borrowed value is not lent on
+            out[cells[lends]] = flat[src[lends]] + _U64(step) * _ROTATE
+            left = ~lends
+            cells, col, start = cells[left], col[left], start[left]
+    return out.reshape(sig.shape)
 
 
 def text_sketches(
