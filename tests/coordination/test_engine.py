@@ -14,6 +14,7 @@ from cibscan.coordination.engine import (
     MIN_BUDGET_CAP,
     account_index,
     budget_caps,
+    busy_pairs,
     coaction_rows,
     daily_firsts,
     edge_gaps,
@@ -253,3 +254,26 @@ def test_content_kinds_join_one_trace_per_account_message_and_day():
     for col in ("n_shared", "n_occasions"):
         assert full.loc["text", col] == less.loc["text", col]
     assert full.loc["repost"].equals(less.loc["repost"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_busy_pairs_keep_every_pair_that_reaches_its_floor(seed):
+    """Pairs with fewer co-actions than a kind's floor of occasions are dropped before the
+    per-item statistics; the pairs reaching the floor and the count of all pairs are those of
+    the statistics over every pair."""
+    rng = random.Random(seed)
+    windows = {"repost": 60, "hashtag": 300}
+    rows = [(f"a{rng.randrange(30)}", f"p{i}", kind, f"k{rng.randrange(8)}", rng.randrange(0, 4000))
+            for i, kind in enumerate(rng.choice(list(windows)) for _ in range(400))]
+    _, t, index, stats, tr = run(rows, windows)
+    floors = {"repost": 2, "hashtag": 3}
+    co = coaction_rows(tr, windows)
+    every = pair_stats(pair_items(co)).to_pandas()
+    busy, pairs_any = busy_pairs(co, floors)
+    got = pair_stats(pair_items(busy)).to_pandas()
+    want = every[every["n_occasions"] >= every["kind"].map(floors)]
+    got = got[got["n_occasions"] >= got["kind"].map(floors)]
+    key = ["kind", "a", "b"]
+    assert len(want) and len(got) < len(every)
+    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True), want.sort_values(key).reset_index(drop=True))
+    assert dict(pairs_any.to_pandas().values) == every.groupby("kind").size().to_dict()

@@ -57,6 +57,7 @@ __all__ = [
     "key_stats",
     "hub_keys",
     "prepare_traces",
+    "busy_pairs",
     "daily_firsts",
     "coaction_rows",
     "pair_items",
@@ -244,6 +245,23 @@ def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -
         "kind", "key", "item_l", "item_r", "aid_l", "aid_r", "post_l", "post_r", "at_l", "at_r",
         gap=j.at_r - j.at_l, bucket=j.bucket, occasion=j.occasion,
     )
+
+
+def busy_pairs(co: ibis.Table, floors: Mapping[str, int]) -> tuple[ibis.Table, ibis.Table]:
+    """``(co_busy, pairs_any)``: the co-action rows of pairs with at least ``floors[kind]`` of
+    them, and per kind the number of pairs that co-acted at all (``kind, n``).
+
+    A pair has at least as many co-actions as occasions, so a pair below a floor of occasions
+    cannot reach it. Most pairs of a large scenario co-acted once (fans of one viral post):
+    counting rows per pair first spares them the per-item statistics."""
+    co = co.mutate(a=ibis.least(co.aid_l, co.aid_r), b=ibis.greatest(co.aid_l, co.aid_r))
+    counts = co.group_by(["kind", "a", "b"]).aggregate(n=co.count())
+    pairs_any = counts.group_by("kind").aggregate(n=counts.count())
+    kinds = sorted(floors)
+    ft = ibis.memtable(pa.table({"kind": pa.array(kinds, pa.string()), "floor": pa.array([int(floors[k]) for k in kinds], pa.int64())}))
+    busy = counts.join(ft, "kind")
+    busy = busy.filter(busy.n >= busy.floor).select("kind", "a", "b")
+    return co.semi_join(busy, ["kind", "a", "b"]).drop("a", "b"), pairs_any
 
 
 def pair_items(co: ibis.Table) -> ibis.Table:

@@ -36,6 +36,7 @@ from .engine import (
     DEFAULT_WINDOWS,
     account_index,
     budget_caps,
+    busy_pairs,
     coaction_rows,
     daily_firsts,
     edge_gaps,
@@ -207,9 +208,11 @@ def find_coordination(
         joined = daily_firsts(tr, content_kinds, origin)
         # per pair only: the per-item rows of every pair (tens of millions at 10M posts) are not
         # kept; those of the few calibrated edges are recomputed from their accounts' traces
-        pairs = pair_stats(pair_items(coaction_rows(joined, windows, origin))).cache()
-        pairs_any = pairs.group_by("kind").aggregate(n=pairs.count()).to_pandas()
+        floors = {k: text_min_occasions if k == "text" else min_occasions for k in kinds}
+        busy, pairs_any = busy_pairs(coaction_rows(joined, windows, origin), floors)
+        pairs_any = pairs_any.to_pandas()
         pairs_any = dict(zip(pairs_any["kind"], pairs_any["n"]))
+        pairs = pair_stats(pair_items(busy))
         floor = ibis.ifelse(pairs.kind == "text", text_min_occasions, min_occasions)
         candidates = pairs.filter(pairs.n_occasions >= floor).cache()
         say("coordination: testing pairs against chance")
