@@ -137,3 +137,25 @@ def test_untested_candidates_change_no_edge(ws, monkeypatch):
     ca, cb = (r.calibration.to_pandas().set_index("kind").sort_index() for r in (pruned, every))
     pd.testing.assert_frame_equal(ca, cb)
     assert ca.loc["repost", "n_candidates"] > 0
+
+
+def test_a_lowered_hub_cap_gives_what_that_cap_gives(ws):
+    """The pair budget lowers repost's cap to MIN_BUDGET_CAP here; the pipeline then narrows
+    the traces it prepared instead of preparing them again, and must find exactly what a run
+    with that cap from the start finds."""
+    from cibscan.coordination.engine import MIN_BUDGET_CAP
+    from tests.coordination.planted import planted_posts
+
+    posts = planted_posts(0)
+    for k in range(3):  # three viral posts, each reposted by 150 accounts within a minute
+        posts += [post(f"v{k}-{i}", f"fan{i}", 300_000 + 7200 * k + i % 60, kind="repost", ref_post_id=f"viral{k}") for i in range(150)]
+    ws.add_records(posts)
+    traces = build_traces(ws, ["repost", "link"]).cache()
+    lowered = find_coordination(traces, kinds=["repost", "link"], pair_budget=1)
+    direct = find_coordination(traces, kinds=["repost", "link"], hub_cap=MIN_BUDGET_CAP, pair_budget=0)
+    cal = lowered.calibration.to_pandas().set_index("kind")
+    assert cal.loc["repost", "hub_cap"] == MIN_BUDGET_CAP and lowered.hubs.num_rows == 3
+    key = ["kind", "account_a", "account_b"]
+    a, b = (r.edges.to_pandas().sort_values(key).reset_index(drop=True) for r in (lowered, direct))
+    assert len(a) and a[key].equals(b[key])
+    assert lowered.hubs.to_pandas().equals(direct.hubs.to_pandas())

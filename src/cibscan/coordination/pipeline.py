@@ -195,8 +195,8 @@ def find_coordination(
     lowered = {k: c for k, c in caps.items() if c != hub_cap}
     if lowered:
         say("coordination: lowering the hub cap of " + ", ".join(f"{k} to {c:,}" for k, c in sorted(lowered.items())))
-        wide = tr
-        tr = prepare_traces(traces, index, stats, caps).cache()
+        wide = tr  # the same traces as prepare_traces(..., caps), without joining them again
+        tr = wide.anti_join(hub_keys(stats, caps).select("kind", "key"), ["kind", "key"]).cache()
         wide.release()
     hubs = hub_keys(stats, caps).to_pyarrow()
     notes: list[str] = []
