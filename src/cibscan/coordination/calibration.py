@@ -152,8 +152,9 @@ def synchrony_units(tr: ibis.Table, candidates: ibis.Table, windows: Mapping[str
     row per pair of posts, then per post). Both give the same numbers; the short cut keeps the
     millions of fan pairs of a 10M-post scenario in memory."""
     wide = {k: int(windows[k] + np.ceil(jitters[k])) for k in windows}
-    accounts = candidates.select(aid="a").union(candidates.select(aid="b")).distinct()
-    sub = tr.semi_join(accounts, "aid")
+    # a pair's units are its two accounts' traces of the pair's kind only
+    accounts = candidates.select("kind", aid="a").union(candidates.select("kind", aid="b")).distinct()
+    sub = tr.semi_join(accounts, ["kind", "aid"])
     params = ibis.memtable(pd.DataFrame({"kind": list(windows), "w": [float(windows[k]) for k in windows],
                                          "j": [float(jitters[k]) for k in windows]}))
     per = sub.group_by(["kind", "key", "aid"]).aggregate(n=sub.count())
@@ -214,7 +215,7 @@ def popularity_units(traces_indexed: ibis.Table, stats: ibis.Table, candidates: 
     account-target uses of shared targets). Units are ``a``'s shared targets (``_a``) or
     ``b``'s (``_b``); hits are the targets they shared within the window (``n_shared``). This is the co-occurrence null of statistically validated projections of
     bipartite networks (Tumminello et al. 2011, *PLoS ONE* 6:e17994) with popularity weights."""
-    uses = traces_indexed.select("kind", "aid", "key").distinct()
+    uses = traces_indexed.semi_join(candidates.select("kind").distinct(), "kind").select("kind", "aid", "key").distinct()
     # only targets someone else also used: an account that writes much of its own is not
     # thereby less likely to copy, and one that copies memes is not a random writer
     uses = uses.join(stats.filter(stats.n_accounts >= 2).select("kind", "key", deg="n_accounts"), ["kind", "key"])

@@ -222,11 +222,16 @@ def find_coordination(
         counts = timing.group_by(["kind", "n_coactions"]).aggregate(n=timing.count()).to_pandas()
         n_candidates = candidates.group_by("kind").aggregate(n=candidates.count()).to_pandas()
         n_candidates = dict(zip(n_candidates["kind"], n_candidates["n"]))
-        floors = {k: coaction_floor(g, windows[k], jitters[k], max_chance_share) for k, g in counts.groupby("kind")}
-        floors = {k: f for k, f in floors.items() if f is not None}
-        floors = ibis.memtable(pa.table({"kind": pa.array(list(floors), pa.string()),
-                                         "floor": pa.array(list(floors.values()), pa.int64())}))
-        timing = timing.join(floors, "kind")
+        least = {k: coaction_floor(g, windows[k], jitters[k], max_chance_share) for k, g in counts.groupby("kind")}
+        least = {k: f for k, f in least.items() if f is not None}
+        skipped = sum(int(g.loc[g["n_coactions"] < least.get(k, np.inf), "n"].sum()) for k, g in counts.groupby("kind"))
+        if skipped:
+            total = sum(int(v) for v in n_candidates.values())
+            say(f"coordination: {total - skipped:,} of {total:,} candidate pairs need a test; "
+                f"{skipped:,} have too few co-actions to pass and are only counted")
+        least = ibis.memtable(pa.table({"kind": pa.array(list(least), pa.string()),
+                                        "floor": pa.array(list(least.values()), pa.int64())}))
+        timing = timing.join(least, "kind")
         timing = timing.filter(timing.n_coactions >= timing.floor).drop("floor")
         units = synchrony_units(tr, timing.select("kind", "a", "b"), windows, jitters, origin)
         frames = [timing.join(units, ["kind", "a", "b"]).to_pandas()]
