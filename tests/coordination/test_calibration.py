@@ -13,12 +13,13 @@ import pytest
 from cibscan.coordination.calibration import (
     benjamini_hochberg,
     choose_edges,
+    coaction_floor,
     null_probability,
     p_value_floor,
     popularity_units,
     synchrony_tests,
     synchrony_units,
-    coaction_floor,
+    worth_testing,
 )
 from cibscan.coordination.engine import account_index, coaction_rows, key_stats, pair_items, pair_stats, prepare_traces
 
@@ -269,3 +270,13 @@ def test_skipping_untestable_pairs_keeps_the_bh_cutoff(seed):
     assert full > 0 and f is not None and (c < f).sum() > m / 2
     assert benjamini_hochberg(p[c >= f], 0.01, m) == full
     assert (p[c < f] > full).all()
+
+
+def test_worth_testing_keeps_the_pairs_at_or_above_each_kinds_floor():
+    c = [2] * 1000 + [3] * 100 + [4] * 50 + [5] * 20 + [10] * 5
+    df = pd.DataFrame({"kind": "repost", "a": range(len(c)), "b": range(1, len(c) + 1), "n_coactions": c})
+    df = pd.concat([df, pd.DataFrame({"kind": "hashtag", "a": [1, 2], "b": [3, 4], "n_coactions": [2, 3]})])
+    tested, skipped = worth_testing(ibis.memtable(df), {"repost": 60, "hashtag": 60}, {"repost": 300.0, "hashtag": 300.0}, 0.01)
+    got = tested.to_pandas()
+    assert set(got["kind"]) == {"repost"} and (got["n_coactions"] == 10).all() and len(got) == 5  # floor 10, as above
+    assert skipped == len(df) - 5  # hashtag: no pair can pass

@@ -111,7 +111,7 @@ def test_text_window_spans_an_operations_pushes(ws):
 def test_untested_candidates_change_no_edge(ws, monkeypatch):
     """Candidates with too few co-actions to pass are counted, not computed (``coaction_floor``):
     edges, p-values and the calibration table equal those of testing every candidate."""
-    import cibscan.coordination.pipeline as pl
+    import cibscan.coordination.calibration as cal
     from tests.coordination.planted import planted_posts
 
     posts = planted_posts(0)
@@ -124,10 +124,10 @@ def test_untested_candidates_change_no_edge(ws, monkeypatch):
     ws.add_records(posts)
     traces = build_traces(ws, ["repost", "link", "hashtag"]).cache()
     floors = []
-    real = pl.coaction_floor
-    monkeypatch.setattr(pl, "coaction_floor", lambda *a: floors.append(real(*a)) or floors[-1])
+    real = cal.coaction_floor
+    monkeypatch.setattr(cal, "coaction_floor", lambda *a: floors.append(real(*a)) or floors[-1])
     pruned = find_coordination(traces, kinds=["repost", "link", "hashtag"], hub_cap=50)
-    monkeypatch.setattr(pl, "coaction_floor", lambda *a: 0)
+    monkeypatch.setattr(cal, "coaction_floor", lambda *a: 0)
     every = find_coordination(traces, kinds=["repost", "link", "hashtag"], hub_cap=50)
     assert any(f is None or f > 2 for f in floors)  # something was left untested
     key = ["kind", "account_a", "account_b"]

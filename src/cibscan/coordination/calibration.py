@@ -47,11 +47,12 @@ from dataclasses import dataclass
 import ibis
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .engine import coaction_rows
 
 __all__ = ["DEFAULT_JITTER", "DEFAULT_MIN_EXCESS", "CONTENT_KINDS", "Threshold", "null_probability", "synchrony_units",
-           "popularity_units", "synchrony_tests", "benjamini_hochberg", "choose_edges", "p_value_floor", "coaction_floor"]
+           "popularity_units", "synchrony_tests", "benjamini_hochberg", "choose_edges", "p_value_floor", "coaction_floor", "worth_testing"]
 
 #: jitter of the null model as a multiple of the kind's window
 DEFAULT_JITTER = 5.0
@@ -134,6 +135,23 @@ def coaction_floor(counts: pd.DataFrame, window: float, jitter: float, q: float)
         if new >= bound:
             return int(c[ok].min())
         bound = new
+
+
+def worth_testing(candidates: ibis.Table, windows: Mapping[str, int], jitters: Mapping[str, float],
+                  q: float) -> tuple[ibis.Table, int]:
+    """``(tested, skipped)``: the timing-kind ``candidates`` (with ``n_coactions``) whose test
+    could pass Benjamini-Hochberg at level ``q`` (``coaction_floor`` per kind), and how many
+    were left out. Only a small table (per kind and co-action count) comes back to Python."""
+    counts = candidates.group_by(["kind", "n_coactions"]).aggregate(n=candidates.count()).to_pandas()
+    floors, skipped = {}, 0
+    for k, g in counts.groupby("kind"):
+        f = coaction_floor(g, windows[k], jitters[k], q)
+        skipped += int(g.loc[g["n_coactions"] < (f if f is not None else np.inf), "n"].sum())
+        if f is not None:
+            floors[k] = f
+    ft = ibis.memtable(pa.table({"kind": pa.array(list(floors), pa.string()), "floor": pa.array(list(floors.values()), pa.int64())}))
+    tested = candidates.join(ft, "kind")
+    return tested.filter(tested.n_coactions >= tested.floor).drop("floor"), skipped
 
 
 #: kinds of which a post leaves at most one trace (a repost has one original, a reply one parent)

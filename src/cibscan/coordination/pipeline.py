@@ -26,7 +26,7 @@ from .calibration import (
     popularity_units,
     synchrony_tests,
     synchrony_units,
-    coaction_floor,
+    worth_testing,
 )
 from .messages import collapse_text_traces
 from .clustering import chance_reach, combine_edges, describe_clusters, edge_strength, leiden_membership
@@ -218,21 +218,13 @@ def find_coordination(
         say("coordination: testing pairs against chance")
         jitters = {k: float(jitter) * windows[k] for k in kinds}
         timing = candidates.filter(~candidates.kind.isin(CONTENT_KINDS))
-        # pairs with too few co-actions to pass at any p-value the data allows are counted, not computed
-        counts = timing.group_by(["kind", "n_coactions"]).aggregate(n=timing.count()).to_pandas()
         n_candidates = candidates.group_by("kind").aggregate(n=candidates.count()).to_pandas()
         n_candidates = dict(zip(n_candidates["kind"], n_candidates["n"]))
-        least = {k: coaction_floor(g, windows[k], jitters[k], max_chance_share) for k, g in counts.groupby("kind")}
-        least = {k: f for k, f in least.items() if f is not None}
-        skipped = sum(int(g.loc[g["n_coactions"] < least.get(k, np.inf), "n"].sum()) for k, g in counts.groupby("kind"))
+        timing, skipped = worth_testing(timing, windows, jitters, max_chance_share)
         if skipped:
             total = sum(int(v) for v in n_candidates.values())
             say(f"coordination: {total - skipped:,} of {total:,} candidate pairs need a test; "
                 f"{skipped:,} have too few co-actions to pass and are only counted")
-        least = ibis.memtable(pa.table({"kind": pa.array(list(least), pa.string()),
-                                        "floor": pa.array(list(least.values()), pa.int64())}))
-        timing = timing.join(least, "kind")
-        timing = timing.filter(timing.n_coactions >= timing.floor).drop("floor")
         units = synchrony_units(tr, timing.select("kind", "a", "b"), windows, jitters, origin)
         frames = [timing.join(units, ["kind", "a", "b"]).to_pandas()]
         if any(k in CONTENT_KINDS for k in kinds):
