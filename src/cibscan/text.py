@@ -120,16 +120,9 @@ def normalise_text(text: str | None) -> str | None:
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 64-bit finaliser: a cheap, well-mixing bijection on uint64."""
-    h = h ^ (h >> _U64(33))
-    h = h * _FMIX1
-    h = h ^ (h >> _U64(33))
-    h = h * _FMIX2
-    return h ^ (h >> _U64(33))
-
-
-def _fmix64_inplace(h: np.ndarray) -> np.ndarray:
-    """``_fmix64`` overwriting ``h`` (no temporaries on the tens of millions of shingles)."""
+    """MurmurHash3's 64-bit finaliser, a cheap, well-mixing bijection on uint64, computed in
+    place: ``h`` is overwritten and returned (callers pass arrays of their own; no temporaries
+    on the tens of millions of shingles)."""
     h ^= h >> _U64(33)
     h *= _FMIX1
     h ^= h >> _U64(33)
@@ -165,7 +158,7 @@ def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed:
         h = h[np.cumsum(edge[:total], dtype=np.int8) == 0]
         owner = np.repeat(np.arange(n), n_sh)
         h ^= _U64(seed & 0xFFFFFFFFFFFFFFFF)
-        _fmix64_inplace(h)
+        _fmix64(h)
     # bin = floor(high 32 bits * n_bins / 2^32): equal slices of the hash space (OPH)
     bins = h >> _U64(32)
     bins *= _U64(n_bins)
