@@ -47,9 +47,8 @@ from dataclasses import dataclass
 import ibis
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
-from .engine import coaction_rows
+from .engine import coaction_rows, per_kind_table
 
 __all__ = ["DEFAULT_JITTER", "DEFAULT_MIN_EXCESS", "CONTENT_KINDS", "Threshold", "null_probability", "synchrony_units",
            "popularity_units", "synchrony_tests", "benjamini_hochberg", "choose_edges", "p_value_floor", "coaction_floor", "worth_testing"]
@@ -149,8 +148,7 @@ def worth_testing(candidates: ibis.Table, windows: Mapping[str, int], jitters: M
         skipped += int(g.loc[g["n_coactions"] < (f if f is not None else np.inf), "n"].sum())
         if f is not None:
             floors[k] = f
-    ft = ibis.memtable(pa.table({"kind": pa.array(list(floors), pa.string()), "floor": pa.array(list(floors.values()), pa.int64())}))
-    tested = candidates.join(ft, "kind")
+    tested = candidates.join(per_kind_table(floors, "floor"), "kind")
     return tested.filter(tested.n_coactions >= tested.floor).drop("floor"), skipped
 
 

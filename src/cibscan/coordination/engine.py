@@ -65,7 +65,7 @@ __all__ = [
     "tfidf_vectors",
     "edge_weights",
     "edge_gaps",
-    "windows_table",
+    "per_kind_table",
 ]
 
 #: Default co-action window per trace kind, in seconds. Reposts, links, hashtags, replies and
@@ -121,16 +121,18 @@ def key_stats(traces: ibis.Table) -> ibis.Table:
     )
 
 
-def _caps_table(caps: Mapping[str, int]) -> ibis.Table:
-    kinds = sorted(caps)
-    return ibis.memtable(pa.table({"kind": kinds, "cap": pa.array([int(caps[k]) for k in kinds], pa.int64())}))
+def per_kind_table(values: Mapping[str, int], column: str) -> ibis.Table:
+    """A small ``kind, <column>`` int64 table from a per-kind mapping (windows, caps, floors),
+    to join with traces or pairs."""
+    kinds = sorted(values)
+    return ibis.memtable(pa.table({"kind": pa.array(kinds, pa.string()), column: pa.array([int(values[k]) for k in kinds], pa.int64())}))
 
 
 def hub_keys(stats: ibis.Table, hub_cap: int | Mapping[str, int]) -> ibis.Table:
     """The keys ``prepare_traces`` drops as hubs (used by more than ``hub_cap`` accounts; a
     mapping gives a cap per kind, 0 for none)."""
     if isinstance(hub_cap, Mapping):
-        j = stats.join(_caps_table(hub_cap), "kind")
+        j = stats.join(per_kind_table(hub_cap, "cap"), "kind")
         j = j.filter((j.cap > 0) & (j.n_accounts > j.cap)).select(*stats.columns)
         return j.order_by([ibis.desc("n_accounts"), "kind", "key"])
     if not hub_cap:
@@ -152,7 +154,7 @@ def budget_caps(tr: ibis.Table, stats: ibis.Table, windows: Mapping[str, int], o
     caps = {k: int(hub_cap) for k in kinds}
     if not pair_budget or not kinds:
         return caps
-    t = tr.filter(tr.kind.isin(kinds)).join(windows_table(windows), "kind")
+    t = tr.filter(tr.kind.isin(kinds)).join(per_kind_table(windows, "window_s"), "kind")
     t = t.mutate(bucket=(t.at - origin) // ibis.greatest(t.window_s, 1))
     per_bucket = t.group_by(["kind", "key", "bucket"]).aggregate(n=t.count())
     per_key = per_bucket.group_by(["kind", "key"]).aggregate(pairs=(per_bucket.n * per_bucket.n / 2).sum())
@@ -175,7 +177,7 @@ def prepare_traces(traces: ibis.Table, index: ibis.Table, stats: ibis.Table,
     ``kind, key, item, aid, post_id, at``."""
     usable = stats.filter(stats.n_accounts >= 2)
     if isinstance(hub_cap, Mapping):
-        u = usable.join(_caps_table(hub_cap), "kind")
+        u = usable.join(per_kind_table(hub_cap, "cap"), "kind")
         usable = u.filter((u.cap == 0) | (u.n_accounts <= u.cap))
     elif hub_cap:
         usable = usable.filter(usable.n_accounts <= hub_cap)
@@ -204,12 +206,6 @@ def daily_firsts(tr: ibis.Table, kinds, origin: int = 0) -> ibis.Table:
     return rest.union(c.select(*rest.columns), distinct=False)
 
 
-def windows_table(windows: Mapping[str, int]) -> ibis.Table:
-    """A small ``kind, window_s`` table for the join."""
-    kinds = sorted(windows)
-    return ibis.memtable(pa.table({"kind": kinds, "window_s": pa.array([int(windows[k]) for k in kinds], pa.int64())}))
-
-
 def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -> ibis.Table:
     """Every co-action: two traces of different accounts, same kind and key, at most the
     kind's window apart, the earlier one on the left (ties: the smaller account id).
@@ -222,7 +218,7 @@ def coaction_rows(tr: ibis.Table, windows: Mapping[str, int], origin: int = 0) -
     left trace's time bucket of the window or of one day, whichever is shorter, which numbers
     co-action *occasions*).
     """
-    wt = windows_table(windows)
+    wt = per_kind_table(windows, "window_s")
     t = tr.join(wt, "kind")
     t = t.mutate(bucket=(t.at - origin) // t.window_s)
     left = t.select(
@@ -257,9 +253,7 @@ def busy_pairs(co: ibis.Table, floors: Mapping[str, int]) -> tuple[ibis.Table, i
     co = co.mutate(a=ibis.least(co.aid_l, co.aid_r), b=ibis.greatest(co.aid_l, co.aid_r))
     counts = co.group_by(["kind", "a", "b"]).aggregate(n=co.count())
     pairs_any = counts.group_by("kind").aggregate(n=counts.count())
-    kinds = sorted(floors)
-    ft = ibis.memtable(pa.table({"kind": pa.array(kinds, pa.string()), "floor": pa.array([int(floors[k]) for k in kinds], pa.int64())}))
-    busy = counts.join(ft, "kind")
+    busy = counts.join(per_kind_table(floors, "floor"), "kind")
     busy = busy.filter(busy.n >= busy.floor).select("kind", "a", "b")
     return co.semi_join(busy, ["kind", "a", "b"]).drop("a", "b"), pairs_any
 

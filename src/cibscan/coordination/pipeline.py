@@ -45,6 +45,7 @@ from .engine import (
     key_stats,
     pair_items,
     pair_stats,
+    per_kind_table,
     prepare_traces,
     tfidf_vectors,
 )
@@ -193,12 +194,12 @@ def find_coordination(
     # the budget counts what the join will see: content kinds as one trace per account, key and day
     caps = budget_caps(daily_firsts(tr, content_kinds, origin), stats, windows, origin, hub_cap, pair_budget)
     lowered = {k: c for k, c in caps.items() if c != hub_cap}
+    hubs = hub_keys(stats, caps).to_pyarrow()
     if lowered:
         say("coordination: lowering the hub cap of " + ", ".join(f"{k} to {c:,}" for k, c in sorted(lowered.items())))
         wide = tr  # the same traces as prepare_traces(..., caps), without joining them again
-        tr = wide.anti_join(hub_keys(stats, caps).select("kind", "key"), ["kind", "key"]).cache()
+        tr = wide.anti_join(ibis.memtable(hubs.select(["kind", "key"])), ["kind", "key"]).cache()
         wide.release()
-    hubs = hub_keys(stats, caps).to_pyarrow()
     notes: list[str] = []
     try:
         # every trace with its dense account id, cached: DuckDB plans joins against the
@@ -212,9 +213,8 @@ def find_coordination(
         busy, pairs_any = busy_pairs(coaction_rows(joined, windows, origin), floors)
         pairs_any = pairs_any.to_pandas()
         pairs_any = dict(zip(pairs_any["kind"], pairs_any["n"]))
-        pairs = pair_stats(pair_items(busy))
-        floor = ibis.ifelse(pairs.kind == "text", text_min_occasions, min_occasions)
-        candidates = pairs.filter(pairs.n_occasions >= floor).cache()
+        pairs = pair_stats(pair_items(busy)).join(per_kind_table(floors, "floor"), "kind")
+        candidates = pairs.filter(pairs.n_occasions >= pairs.floor).drop("floor").cache()
         say("coordination: testing pairs against chance")
         jitters = {k: float(jitter) * windows[k] for k in kinds}
         timing = candidates.filter(~candidates.kind.isin(CONTENT_KINDS))
@@ -236,7 +236,7 @@ def find_coordination(
         for k in kinds:
             t = tests[tests["kind"] == k]
             keep, thresholds[k] = choose_edges(k, windows[k], jitters[k], t, pairs_any=int(pairs_any.get(k, 0)),
-                                               min_occasions=text_min_occasions if k == "text" else min_occasions,
+                                               min_occasions=floors[k],
                                                max_chance_share=max_chance_share,
                                                min_excess=min_excess, n_candidates=int(n_candidates.get(k, 0)))
             keep_rows.append(t[keep])
