@@ -162,10 +162,12 @@ def make_case(ws, clusters: int = 3, cluster_size: int = 4, posts_per_account: i
 def _ring_edges(members: dict[str, list[str]]) -> pa.Table:
     pairs = sorted({tuple(sorted((accs[i], accs[(i + step) % len(accs)])))
                     for accs in members.values() for i in range(len(accs)) for step in (1, 2) if (i + step) % len(accs) != i})
-    a, b, kinds = [p[0] for p in pairs], [p[1] for p in pairs], ["link"] * len(pairs)
+    # one link row and one combined row per pair, as the coordination detector writes them (tables.md)
+    a, b = [p[0] for p in pairs] * 2, [p[1] for p in pairs] * 2
+    kinds = ["link"] * len(pairs) + ["combined"] * len(pairs)
     m = len(a)
     return pa.table({
-        "account_a": a, "account_b": b, "kind": kinds, "n_shared": [3] * m, "n_coactions": [4] * m,
+        "account_a": a, "account_b": b, "kind": kinds, "kinds": [["link"]] * m, "n_shared": [3] * m, "n_coactions": [4] * m,
         "weight": [1.0 + (i % 5) for i in range(m)], "min_gap_s": [2.0] * m, "median_gap_s": [6.0] * m,
         "first_at": [T0] * m, "last_at": [T0 + timedelta(hours=1)] * m,
     })

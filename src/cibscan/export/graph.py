@@ -44,12 +44,10 @@ def graph_rows(ws) -> tuple[list[dict], list[dict], list[str]] | None:
     per_kind = e.filter(e.kind != "combined")
     kinds = sorted(per_kind.select("kind").distinct().to_pyarrow().column(0).to_pylist())
     comb = e.filter(e.kind == "combined").to_pyarrow().to_pylist()
-    rows = per_kind.to_pyarrow().to_pylist()
-    if not comb:  # a table written without the combined rows (tables.md has them): combine here
-        comb = _combine(rows)
     if not comb:
         return None
-    w = {(r["account_a"], r["account_b"], r["kind"]): r["weight"] for r in rows}
+    w = {(r["account_a"], r["account_b"], r["kind"]): r["weight"]
+         for r in per_kind.select("account_a", "account_b", "kind", "weight").to_pyarrow().to_pylist()}
     for r in comb:
         for k in kinds:
             r[f"weight_{k}"] = w.get((r["account_a"], r["account_b"], k))
@@ -78,23 +76,6 @@ def graph_rows(ws) -> tuple[list[dict], list[dict], list[str]] | None:
             for r in ranked.to_pyarrow().to_pylist():
                 nodes[r["account_id"]]["score"] = r["score"]
     return [nodes[k] for k in sorted(nodes)], comb, kinds
-
-
-def _combine(rows: list[dict]) -> list[dict]:
-    """One ``combined`` edge per pair from per-kind edges: counts and weights summed, gaps and
-    p-values at their smallest, the kinds listed."""
-    out: dict[tuple[str, str], dict] = {}
-    for r in sorted(rows, key=lambda r: (r["account_a"], r["account_b"], r["kind"])):
-        c = out.setdefault((r["account_a"], r["account_b"]), {"account_a": r["account_a"], "account_b": r["account_b"],
-                                                              "kind": "combined", "kinds": []})
-        c["kinds"].append(r["kind"])
-        for col in ("weight", "n_shared", "n_occasions", "n_coactions"):
-            if r.get(col) is not None:
-                c[col] = c.get(col, 0) + r[col]
-        for col in ("min_gap_s", "median_gap_s", "p_value"):
-            if r.get(col) is not None:
-                c[col] = min(c.get(col, r[col]), r[col])
-    return list(out.values())
 
 
 def _write_gexf(f, nodes: list[dict], edges: list[dict], kinds: list[str]) -> None:
