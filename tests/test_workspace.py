@@ -96,3 +96,20 @@ def test_commit_spills_past_a_small_memory_limit(tmp_path):
         posts = ws.table("posts")
         first = posts.filter(posts.post_id == "98").text.to_pyarrow().to_pylist()
     assert first == ["post 98"], "the first of a repeated id is kept"
+
+
+def test_list_tables_leaves_out_the_connections_temporary_objects(ws):
+    """Ibis keeps memtables and cached results as temporary objects of the connection; they
+    are no workspace tables (a scan used to leave dozens of them in the exports)."""
+    import ibis
+    import pandas as pd
+
+    ws.add_records([post(1, "a")])
+    ws.con.execute(ibis.memtable(pd.DataFrame({"k": [1]})).count())
+    cached = ws.table("posts").cache()
+    cached.count().execute()
+    ws.write_table("findings_x", ws.table("posts").select("post_id"))
+    names = ws.list_tables()
+    assert {"posts", "accounts", "findings_x"} <= set(names)
+    assert not [n for n in names if n.startswith("ibis_")], names
+    assert names == sorted(names)

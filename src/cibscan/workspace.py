@@ -126,7 +126,13 @@ class Workspace:
         return name in self.list_tables()
 
     def list_tables(self) -> list[str]:
-        return list(self.con.list_tables())
+        """The workspace's stored tables and views, in name order; not the connection's
+        temporary objects (Ibis keeps its memtables and cached results there, and they are
+        no part of the case: exports and ``info`` would otherwise list them)."""
+        sql = ("SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND database_name = current_database() "
+               "UNION SELECT view_name FROM duckdb_views() WHERE NOT temporary AND NOT internal "
+               "AND database_name = current_database()")
+        return sorted(r[0] for r in self.con.raw_sql(sql).fetchall())
 
     def to_arrow(self, what: str | ibis.Table) -> pa.Table:
         return (self.table(what) if isinstance(what, str) else what).to_pyarrow()
