@@ -77,7 +77,7 @@ def test_near_duplicates_match_in_other_scripts(script_text):
 
 def test_signature_agreement_estimates_jaccard():
     """One-permutation MinHash is an unbiased Jaccard estimator: checked on random edits."""
-    from cibscan.text import _signatures
+    from cibscan.text import _normalised_code_points, _signatures
 
     rng = random.Random(0)
     words = [f"w{i}" for i in range(300)]
@@ -91,7 +91,8 @@ def test_signature_agreement_estimates_jaccard():
         sx = {nx[i:i + 5] for i in range(len(nx) - 4)}
         sy = {ny[i:i + 5] for i in range(len(ny) - 4)}
         j = len(sx & sy) / len(sx | sy)
-        _, sig = _signatures(pa.array([nx, ny]), 50, 5, 20, 0)
+        _, cps, lens = _normalised_code_points([nx, ny])
+        _, sig = _signatures(cps, lens, 50, 5, 20, 0)
         err.append((sig[0] == sig[1]).mean() - j)
     assert abs(np.mean(err)) < 0.02
     assert np.std(err) < 0.1
@@ -140,3 +141,38 @@ def test_densification_borrows_from_the_next_non_empty_bin():
     assert np.array_equal(_densify(sig), want)
     full = rng.integers(0, 2**63, size=(5, 12), dtype=np.uint64)
     assert np.array_equal(_densify(full), full)
+
+
+def _regex_reference(texts):
+    """The normalisation written as the chain of regex passes it replaces (RE2, as pyarrow
+    runs it): the code-point table must give the same texts."""
+    import pyarrow.compute as pc
+
+    from cibscan.text import _DELETE, _FOLDS, _STRIP
+
+    arr = pc.utf8_lower(pc.utf8_normalize(pa.array(texts, pa.string()), form="NFKC"))
+    arr = pc.replace_substring_regex(arr, pattern=_STRIP, replacement=" ")
+    gone = "".join(f"\\x{{{d[0]:04X}}}-\\x{{{d[1]:04X}}}" if isinstance(d, tuple) else f"\\x{{{d:04X}}}" for d in _DELETE)
+    arr = pc.replace_substring_regex(arr, pattern=f"[{gone}]", replacement="")
+    arr = pc.replace_substring_regex(arr, pattern=r"\p{Nd}+", replacement="0")
+    for a, b in _FOLDS.items():
+        arr = pc.replace_substring(arr, chr(a), chr(b))
+    arr = pc.replace_substring_regex(arr, pattern=r"[\p{P}\p{S}\p{Z}\s\x{0B}\x{1C}-\x{1F}\x{85}]+", replacement=" ")
+    return pc.utf8_trim(arr, " ").to_pylist()
+
+
+def test_normalisation_equals_the_regex_passes():
+    """On random strings mixing scripts, digits of several scripts, punctuation, emoji,
+    whitespace of every kind, invisible characters, tags, mentions and URLs."""
+    rng = random.Random(5)
+    pools = ["abcXYZ ", "0123456789٠١٢٣۴۵", ".,;!?—…«»\"'()", "🙂🇺🇸👍🏽❤️\u200d🔥",
+             "\t\n\u00a0\u2003\u3000\u2028\u2029\u1680\x0b\x1c\x85", "\u200b\u200c\u202e\u2062\ufeff\u00ad",
+             "كيىئةأإآٱؤ\u064b\u0670\u0640سلام", "ёЁпривет", "#@", "ＡＢ①ﬁ", " http://x.io/a?b=1 ", " @user ", "rt @x: "]
+    texts = ["".join(rng.choice(rng.choice(pools)) for _ in range(rng.randint(0, 40))) for _ in range(5000)]
+    texts += [None, "", "   ", "0001 22"]
+    assert normalise_texts(texts).to_pylist() == _regex_reference(texts)
+
+
+def test_every_kind_of_whitespace_separates_words():
+    for ws in ("\u2028", "\u2029", "\u1680", "\x0b", "\x85", "\x1f", "\u3000", "\u00a0"):
+        assert normalise_text(f"left{ws}right") == "left right"

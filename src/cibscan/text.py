@@ -14,7 +14,10 @@ Method
   characters removed (a cheap way to defeat exact-match filters); Arabic diacritics and tatweel
   removed and Arabic/Persian letter variants folded (``ي ى ئ -> ی``, ``ك -> ک``, ``ة -> ه``,
   ``أ إ آ ٱ -> ا``, ``ؤ -> و``), Cyrillic ``ё -> е``; every number (in any digit script)
-  becomes ``0``; punctuation, symbols and emoji become spaces; whitespace collapsed.
+  becomes ``0``; each run of punctuation, symbols, emoji and whitespace (of any kind) becomes
+  one space. Removing the retweet marker, URLs and mentions is a regex pass; the rest after NFKC
+  and lower-casing is one lookup table over code points
+  (``_code_table``, built from RE2's Unicode classes).
 * Shingles: every run of ``shingle`` consecutive characters (default 5) of the normalised text.
 * One-permutation MinHash with rotation densification (Li, Owen & Zhang 2012, "One Permutation
   Hashing"; Shrivastava & Li 2014, "Densifying One Permutation Hashing"): each shingle is hashed
@@ -34,6 +37,8 @@ messages shared by two accounts rather than the number of bands they share.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 import pyarrow as pa
@@ -60,25 +65,24 @@ DEFAULT_SHINGLE = 5
 #: everybody and say nothing about coordination.
 DEFAULT_MIN_CHARS = 20
 
-# (pattern, replacement) applied in order with RE2 (pyarrow.compute) after NFKC and lower-casing
-# (full-width and styled letters are plain by then); few passes, since each is a scan of the batch.
-_RULES: tuple[tuple[str, str], ...] = (
-    (r"^\s*rt\s+@\w+\s*:?|\b(?:https?://|www\.)\S+|@\w+", " "),  # retweet marker, URLs, mentions
-    # the tag sign; zero-width, bidi and soft-hyphen characters; Arabic diacritics and tatweel
-    (r"[#\x{200B}-\x{200F}\x{202A}-\x{202E}\x{2060}-\x{2064}\x{FEFF}\x{00AD}\x{064B}-\x{065F}\x{0670}\x{06D6}-\x{06ED}\x{0640}]", ""),
-    (r"\p{Nd}+", "0"),  # every number, in any script, is "0": digit-script variants match
-)
-# letter variants folded, only in batches that hold Arabic-script or Cyrillic text
-_ARABIC = r"[\x{0600}-\x{06FF}]"
-_ARABIC_FOLDS: tuple[tuple[str, str], ...] = (
-    (r"[\x{064A}\x{0649}\x{0626}]", "\u06cc"),  # ي ى ئ -> Persian yeh
-    (r"\x{0643}", "\u06a9"),  # ك -> Persian kaf
-    (r"\x{0629}", "\u0647"),  # ة -> ه
-    (r"[\x{0623}\x{0625}\x{0622}\x{0671}]", "\u0627"),  # أ إ آ ٱ -> ا
-    (r"\x{0624}", "\u0648"),  # ؤ -> و
-)
-_CYRILLIC_FOLDS: tuple[tuple[str, str], ...] = ((r"\x{0451}", "\u0435"),)  # ё -> е
-_SEPARATORS = (r"[\p{P}\p{S}\s]+", " ")  # punctuation, symbols, emoji, runs of spaces
+# the one rule that needs a pattern, applied with RE2 (pyarrow.compute) after NFKC and
+# lower-casing (full-width and styled letters are plain by then): retweet marker, URLs, mentions
+_STRIP = r"^\s*rt\s+@\w+\s*:?|\b(?:https?://|www\.)\S+|@\w+"
+# characters removed outright: the tag sign; zero-width, bidi and soft-hyphen characters;
+# Arabic diacritics and tatweel (single code points or inclusive ranges)
+_DELETE = (0x23, (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), 0xFEFF, 0x00AD, (0x064B, 0x065F), 0x0670,
+           (0x06D6, 0x06ED), 0x0640)
+# letter variants folded: Arabic forms to the Persian ones, Cyrillic ё to е
+_FOLDS = {0x064A: 0x06CC, 0x0649: 0x06CC, 0x0626: 0x06CC,  # ي ى ئ -> Persian yeh
+          0x0643: 0x06A9,  # ك -> Persian kaf
+          0x0629: 0x0647,  # ة -> ه
+          0x0623: 0x0627, 0x0625: 0x0627, 0x0622: 0x0627, 0x0671: 0x0627,  # أ إ آ ٱ -> ا
+          0x0624: 0x0648,  # ؤ -> و
+          0x0451: 0x0435}  # ё -> е
+# punctuation, symbols and emoji, and whitespace of every kind (Unicode separators, the
+# ASCII and C1 whitespace controls): each run becomes one space
+_SEPARATOR = r"^[\p{P}\p{S}\p{Z}\s\x{0B}\x{1C}-\x{1F}\x{85}]$"
+_SPACE, _ZERO, _GONE = 0x20, 0x30, -1
 
 _U64 = np.uint64
 _MAX = np.iinfo(np.uint64).max
@@ -87,25 +91,73 @@ _ROLL = _U64(0x100000001B3)  # FNV prime: rolling base for shingle hashes
 _ROTATE = _U64(0x9E3779B97F4A7C15)  # golden-ratio offset added per densification step
 
 
-def normalise_texts(texts: pa.Array | pa.ChunkedArray | list) -> pa.Array:
-    """Normalised texts (see the module docstring), null where the input is null.
+@functools.cache
+def _code_table() -> np.ndarray:
+    """What each code point becomes (int32, indexed by code point): itself, ``_GONE``, a
+    space (punctuation, symbols and emoji, any whitespace), ``0`` (a digit of any script) or
+    its folded letter. Built once per process (a fraction of a second) with RE2's own Unicode
+    classes, those a regex pass would use, so the result does not depend on the Python
+    version's ``unicodedata``; a per-call regex pass would cost DuckDB's sketch UDF, called once
+    per ~2,000 rows, a millisecond each time to compile a class as large as ``\\p{S}``."""
+    cp = np.arange(0x110000, dtype=np.int32)
+    chars = pa.array(["" if 0xD800 <= i <= 0xDFFF else chr(i) for i in range(0x110000)], type=pa.string())
+    table = cp.copy()
+    table[pc.match_substring_regex(chars, _SEPARATOR).to_numpy(zero_copy_only=False)] = _SPACE
+    table[pc.match_substring_regex(chars, r"^\p{Nd}$").to_numpy(zero_copy_only=False)] = _ZERO
+    for a, b in _FOLDS.items():
+        table[a] = b
+    for d in _DELETE:
+        lo, hi = d if isinstance(d, tuple) else (d, d)
+        table[lo:hi + 1] = _GONE
+    return table
 
-    Vectorised over an Arrow string array; works for any script (tested on Latin, Cyrillic,
-    Arabic and Persian)."""
+
+def _normalised_code_points(texts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(valid, cps, lens)``: which texts are not null, the code points (uint32) of all
+    normalised texts end to end, and each text's length in code points (0 when null)."""
     arr = texts if isinstance(texts, (pa.Array, pa.ChunkedArray)) else pa.array(texts, type=pa.string())
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
     if pa.types.is_large_string(arr.type) or pa.types.is_string_view(arr.type):
         arr = arr.cast(pa.string())
     arr = pc.utf8_lower(pc.utf8_normalize(arr, form="NFKC"))
-    rules = list(_RULES)
-    if pc.any(pc.match_substring_regex(arr, _ARABIC)).as_py():
-        rules += _ARABIC_FOLDS
-    if pc.any(pc.match_substring(arr, "\u0451")).as_py():
-        rules += _CYRILLIC_FOLDS
-    for pattern, repl in rules + [_SEPARATORS]:
-        arr = pc.replace_substring_regex(arr, pattern=pattern, replacement=repl)
-    return pc.utf8_trim_whitespace(arr)
+    arr = pc.replace_substring_regex(arr, pattern=_STRIP, replacement=" ")
+    valid = arr.is_valid().to_numpy(zero_copy_only=False)
+    lens = pc.fill_null(pc.utf8_length(arr), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    raw = np.frombuffer("".join(arr.drop_null().to_pylist()).encode("utf-32-le"), dtype=np.uint32)
+    mapped = _code_table()[raw]
+    owner = np.repeat(np.arange(len(lens)), lens)
+    kept = mapped != _GONE
+    mapped, owner = mapped[kept], owner[kept]
+    # runs of spaces and of zeros become one; no space at the start of a text
+    same = np.empty(len(owner), dtype=bool)
+    same[:1] = False
+    np.equal(owner[1:], owner[:-1], out=same[1:])
+    prev = np.empty_like(mapped)
+    prev[:1] = _GONE
+    prev[1:] = mapped[:-1]
+    space = mapped == _SPACE
+    drop = (space & (~same | (prev == _SPACE))) | ((mapped == _ZERO) & same & (prev == _ZERO))
+    mapped, owner = mapped[~drop], owner[~drop]
+    # nor at its end
+    last = np.empty(len(owner), dtype=bool)
+    last[-1:] = True
+    np.not_equal(owner[1:], owner[:-1], out=last[:-1])
+    keep = ~(last & (mapped == _SPACE))
+    mapped, owner = mapped[keep], owner[keep]
+    return valid, mapped.astype(np.uint32), np.bincount(owner, minlength=len(lens)).astype(np.int64)
+
+
+def normalise_texts(texts: pa.Array | pa.ChunkedArray | list) -> pa.Array:
+    """Normalised texts (see the module docstring), null where the input is null.
+
+    Vectorised over an Arrow string array; works for any script (tested on Latin, Cyrillic,
+    Arabic and Persian)."""
+    valid, cps, lens = _normalised_code_points(texts)
+    joined = cps.tobytes().decode("utf-32-le")
+    ends = np.cumsum(lens)
+    return pa.array([joined[e - n:e] if v else None for v, n, e in zip(valid, lens.tolist(), ends.tolist())],
+                    type=pa.string())
 
 
 def normalise_text(text: str | None) -> str | None:
@@ -131,17 +183,17 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def _signatures(norm: pa.Array, n_bins: int, shingle: int, min_chars: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _signatures(cps: np.ndarray, lens: np.ndarray, n_bins: int, shingle: int, min_chars: int,
+                seed: int) -> tuple[np.ndarray, np.ndarray]:
     """(keep, sig): which texts are long enough, and their one-permutation MinHash signatures
-    (``keep.sum() x n_bins`` uint64)."""
-    lens = pc.fill_null(pc.utf8_length(norm), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    (``keep.sum() x n_bins`` uint64). ``cps``: the texts' code points end to end; ``lens``:
+    each text's length in code points."""
     keep = lens >= max(min_chars, shingle)
     if not keep.any():
         return keep, np.empty((0, n_bins), dtype=np.uint64)
-    kept = norm.filter(pa.array(keep))
+    cp = (cps if keep.all() else cps[np.repeat(keep, lens)]).astype(np.uint64)
     lens = lens[keep]
-    n = len(kept)
-    cp = np.frombuffer("".join(kept.to_pylist()).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    n = len(lens)
     n_sh = lens - shingle + 1  # shingles per text (>= 1 since len >= shingle)
     total = len(cp) - shingle + 1
     with np.errstate(over="ignore"):
@@ -203,7 +255,6 @@ def text_sketches(
     shingle: int = DEFAULT_SHINGLE,
     min_chars: int = DEFAULT_MIN_CHARS,
     seed: int = 0,
-    normalised: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """LSH sketches of many texts at once.
 
@@ -212,10 +263,8 @@ def text_sketches(
     signature and ``keys`` (int64, ``keep.sum() x bands``) holds the band keys. Deterministic
     for a given ``seed`` on every machine.
     """
-    norm = texts if normalised else normalise_texts(texts)
-    if isinstance(norm, pa.ChunkedArray):
-        norm = norm.combine_chunks()
-    keep, sig = _signatures(norm, bands * rows, shingle, min_chars, seed)
+    _, cps, lens = _normalised_code_points(texts)
+    keep, sig = _signatures(cps, lens, bands * rows, shingle, min_chars, seed)
     if not len(sig):
         return keep, np.empty(0, dtype=np.int64), np.empty((0, bands), dtype=np.int64)
     with np.errstate(over="ignore"):
