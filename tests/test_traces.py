@@ -124,3 +124,20 @@ def test_parse_kinds():
         parse_kinds("retweet")
     with pytest.raises(ParameterError):
         parse_kinds("")
+
+
+def test_link_domain_remembered_per_host_equals_ural():
+    """``_link_domain`` remembers a host's domain; asked in an order where a host's first URL
+    is a homepage, a shortened link or an ``l.`` redirect, it still answers as ural does for
+    every URL."""
+    from cibscan.traces import _DOMAINS, _link_domain
+
+    urls = ["https://bit.ly/", "https://bit.ly/3xYz", "https://bit.ly/about", "http://t.co/abc", "https://t.co",
+            "https://news.bbc.co.uk/x", "https://bbc.co.uk/", "https://www.bbc.co.uk/news/1", "https://l.facebook.com/l.php?u=x",
+            "https://l.facebook.com/", "https://l.example.org/abc123", "https://l.example.org/a/b/c", "http://192.168.0.1:8080/a", "https://xn--bcher-kva.de/a",
+            "https://blogspot.com/", "https://foo.blogspot.com/post", "https://goo.gl/maps/x", "https://goo.gl/",
+            "https://www.youtube.com/watch?v=1", "https://youtu.be/abc", "https://youtu.be/", "not a url", "https://[::1]/x"]
+    for order in (urls, urls[::-1], sorted(urls)):
+        _DOMAINS.clear()
+        for u in order:
+            assert _link_domain(u) == url_domain(u), u
