@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..engines.plans import planned_as_written
 from ..errors import ParameterError
 from .calibration import (
     CONTENT_KINDS,
@@ -152,6 +153,8 @@ def _ts(seconds: pd.Series) -> pa.Array:
     return pa.array(pd.to_datetime(seconds.astype("int64"), unit="s"), type=_TS)
 
 
+# DuckDB misjudges the size of co-action rows and would build its hash tables from them
+@planned_as_written
 def find_coordination(
     traces: ibis.Table,
     *,
