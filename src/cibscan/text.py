@@ -268,12 +268,12 @@ def text_sketches(
     if not len(sig):
         return keep, np.empty(0, dtype=np.int64), np.empty((0, bands), dtype=np.int64)
     with np.errstate(over="ignore"):
-        keys = np.empty((len(sig), bands), dtype=np.uint64)
-        for b in range(bands):
-            acc = _fmix64(np.full(len(sig), _U64(b + 1) * _ROTATE, dtype=np.uint64))
-            for r in range(rows):
-                acc = _fmix64(acc ^ sig[:, b * rows + r])
-            keys[:, b] = acc
+        # band b chains its rows b*rows .. b*rows+rows-1 from a start of its own; all bands at once
+        per_band = sig.reshape(len(sig), bands, rows)
+        keys = _fmix64(np.broadcast_to((np.arange(1, bands + 1, dtype=np.uint64) * _ROTATE), (len(sig), bands)).copy())
+        for r in range(rows):
+            keys ^= per_band[:, :, r]
+            _fmix64(keys)
         item = _fmix64(np.full(len(sig), _ROTATE, dtype=np.uint64))
         for c in range(sig.shape[1]):
             item = _fmix64(item ^ sig[:, c])
