@@ -33,7 +33,6 @@ truncated (not rounded) so every engine agrees.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterable
@@ -128,7 +127,6 @@ _HAS_TARGET = re.compile(r"\w")
 _URL_KEYS_TYPE = pa.list_(pa.string())
 _SEP = "\x1f"  # between kind and key_text in the string a key hashes (see ``_with_key``)
 
-
 _DOMAINS: dict[tuple[str, bool], str | None] = {}
 
 
@@ -155,7 +153,6 @@ def _link_domain(link: str) -> str | None:
     return _DOMAINS[key]
 
 
-@functools.lru_cache(maxsize=1 << 14)
 def _url_keys(url: str | None) -> tuple[str, ...]:
     """``link\x1f<normalised url>`` and ``domain\x1f<registered domain>``, those that exist."""
     link = normalise_url(url)

@@ -17,7 +17,10 @@ hint: there the block runs unchanged.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Iterator
+
+import ibis
 
 __all__ = ["joins_as_written", "planned_as_written"]
 
@@ -44,9 +47,6 @@ def joins_as_written(con) -> Iterator[None]:
 def planned_as_written(func):
     """Decorator: run ``func(table, ...)`` within ``joins_as_written`` on the backend of its
     first argument, an Ibis table."""
-    import functools
-
-    import ibis
 
     @functools.wraps(func)
     def run(table, *args, **kwargs):
